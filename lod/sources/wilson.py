@@ -1,0 +1,97 @@
+"""Wilson Center Digital Archive pages → :class:`DocumentRecord`.
+
+>>> record = parse_file("../shared/seeds/puzanov-journal-1957-10-25.txt")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lod.errors import NotADocument
+from lod.sources import body, new_layout, old_layout, pdf_export
+from lod.sources.authors import authors
+from lod.sources.citation import parse_citation
+from lod.sources.doctype import document_type
+from lod.sources.families import detect
+from lod.sources.frame import Frame
+from lod.sources.record import DayEntry, DocumentRecord, Family, Span
+from lod.sources.text import PageText, decode, normalise
+
+_READERS = {
+    Family.NEW_WIDE: new_layout.read_frame,
+    Family.NEW_FLAT: new_layout.read_frame,
+    Family.OLD_FULL: old_layout.read_frame,
+    Family.OLD_REDUCED: old_layout.read_frame,
+    Family.PDF: pdf_export.read_frame,
+}
+
+
+def parse_file(path: str | Path) -> DocumentRecord:
+    """Read and parse one page file; raises :class:`lod.errors.PageError` with file and line."""
+    name = str(path)
+    return parse_page(name, decode(name, Path(path).read_bytes()))
+
+
+def parse_page(path: str, raw: str) -> DocumentRecord:
+    """Parse the text of one archive page (``path`` names it in messages).
+
+    >>> page = open("tests/pages/n1-journal-multiday.txt", encoding="utf-8").read()
+    >>> record = parse_page("n1-journal-multiday.txt", page)
+    >>> record.family.value, record.date.iso
+    ('N1', '1958-03-14')
+    """
+    page = normalise(path, raw)
+    family = detect(page)
+    frame = _READERS[family](page)
+    if frame.body is None:
+        raise NotADocument(path, _line_of(page, frame.title.end), "the page has no document text")
+    if frame.body_lines is not None:
+        parts = body.split(page, *frame.body_lines, frame.date)
+    else:
+        parts = _flat_parts(frame.body)
+    citation = parse_citation(frame.citation) if frame.citation else None
+    return DocumentRecord(
+        source=path,
+        family=family,
+        text=page.text,
+        title=frame.title,
+        date=frame.date,
+        document_type=document_type(frame.title, frame.type_line, parts.body.text[:200]),
+        body=parts.body,
+        days=parts.days,
+        authors=authors(frame.title, parts.signature),
+        translators=citation.translators if citation else (),
+        obtainers=citation.obtainers if citation else (),
+        translated_for=citation.translated_for if citation else None,
+        citation=citation,
+        record_id=frame.record_id,
+        url=frame.url,
+        funders=frame.funders,
+        summary=frame.summary,
+        rights=frame.rights,
+        header=parts.header,
+        signature=parts.signature,
+        copies=parts.copies,
+        distribution=parts.distribution,
+        registry=parts.registry,
+        original_language=frame.original_language,
+        classification=frame.classification,
+    )
+
+
+def _flat_parts(text: Span) -> body.Parts:
+    """A body whose line breaks were flattened (PDF exports): one day, one section."""
+    day = DayEntry(text=text, heading=None, date=None, sections=(text,), paragraphs=(text,))
+    return body.Parts(
+        header=None, body=text, days=(day,), signature=None, copies=None, distribution=(), registry=None
+    )
+
+
+def _line_of(page: PageText, offset: int) -> int:
+    for line in page.lines:
+        if line.end >= offset:
+            return line.number
+    return page.lines[-1].number
+
+
+__all__ = ["Frame", "parse_file", "parse_page"]
