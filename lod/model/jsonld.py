@@ -1,0 +1,144 @@
+"""JSON-LD in the Linked Art 1.0 shape, with every context loaded locally (nothing is fetched).
+
+``@context`` lists our extension context first and the Linked Art context last, as Linked Art
+requires. The record's graph is nested from its root: embedded parts (``…#name-1``) and the
+``{id, type, _label}`` of referenced records are inlined once each.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pyld import jsonld
+
+from lod.errors import LodError
+from lod.model.vocab import ONTOLOGY_DIR
+from lod.uris import Uris
+
+LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_FIRST = ("@context", "id", "type", "_label")
+
+Term = tuple[str, str, str | None, str | None]
+"""An RDF term as (kind, value, datatype, language); kind is "iri", "literal" or "blank"."""
+Triple = tuple[Term, Term, Term]
+
+
+@cache
+def linked_art_context() -> dict[str, Any]:
+    """The Linked Art 1.0 context, as shipped by cromulent."""
+    data = resources.files("cromulent").joinpath("data/linked-art.json").read_text(encoding="utf-8")
+    return dict(json.loads(data))
+
+
+@cache
+def extension_context() -> dict[str, Any]:
+    """Our extension context (``ontology/lod.jsonld``): terms Linked Art lacks."""
+    return dict(json.loads((ONTOLOGY_DIR / "lod.jsonld").read_text(encoding="utf-8")))
+
+
+class LocalLoader:
+    """A pyld document loader that knows our contexts and refuses every other URL."""
+
+    def __init__(self, uris: Uris) -> None:
+        self.documents: Mapping[str, dict[str, Any]] = {
+            LINKED_ART_CONTEXT: linked_art_context(),
+            uris.linked_art_context_copy(): linked_art_context(),
+            uris.context(): extension_context(),
+        }
+
+    def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
+        if url not in self.documents:
+            raise jsonld.JsonLdError(
+                f"remote documents are not loaded: {url}", "jsonld.LoadDocumentError", code="loading document failed"
+            )
+        return {"contextUrl": None, "documentUrl": url, "document": self.documents[url]}
+
+
+def context_list(uris: Uris) -> list[str]:
+    """The ``@context`` of every record: ours first, Linked Art last."""
+    return [uris.context(), LINKED_ART_CONTEXT]
+
+
+def expanded_tree(triples: Iterable[Triple], root: str) -> dict[str, Any]:
+    """Expanded JSON-LD for a record: the root node with its parts and references nested once."""
+    by_subject: dict[str, list[tuple[str, Term]]] = {}
+    for s, p, o in triples:
+        by_subject.setdefault(s[1], []).append((p[1], o))
+    placed = {root}
+
+    def reference(iri: str) -> dict[str, Any]:
+        """Another record, as Linked Art references it: its types and label, not its parts."""
+        out: dict[str, Any] = {}
+        for predicate, obj in sorted(by_subject[iri], key=lambda po: (po[0], po[1][1])):
+            if predicate == RDF_TYPE:
+                out.setdefault("@type", []).append(obj[1])
+            elif predicate == RDFS_LABEL and obj[0] == "literal":
+                out.setdefault(predicate, []).append({"@value": obj[1]})
+        return out
+
+    def node(iri: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"@id": iri}
+        pending: list[tuple[dict[str, Any], str]] = []
+        for predicate, obj in sorted(by_subject.get(iri, []), key=lambda po: (po[0], po[1][1])):
+            if predicate == RDF_TYPE:
+                out.setdefault("@type", []).append(obj[1])
+                continue
+            value: dict[str, Any]
+            if obj[0] == "literal":
+                value = {"@value": obj[1]}
+                if obj[3]:
+                    value["@language"] = obj[3]
+                elif obj[2] and obj[2] != XSD_STRING:
+                    value["@type"] = obj[2]
+            else:
+                value = {"@id": obj[1]}
+                if _is_part(obj[1], root):
+                    if obj[1] in by_subject and obj[1] not in placed:
+                        placed.add(obj[1])
+                        pending.append((value, obj[1]))
+                elif obj[1] in by_subject:
+                    value.update(reference(obj[1]))
+            out.setdefault(predicate, []).append(value)
+        for value, target in pending:
+            value.update(node(target))
+        return out
+
+    return node(root)
+
+
+def _is_part(iri: str, root: str) -> bool:
+    """An embedded part of the record (``root#name-1``), or the root itself."""
+    return iri == root or iri.startswith(root + "#")
+
+
+def record_jsonld(triples: Iterable[Triple], root: str, uris: Uris) -> dict[str, Any]:
+    """The compacted Linked Art JSON-LD of one record."""
+    tree = expanded_tree(triples, root)
+    try:
+        compacted = jsonld.compact(tree, {"@context": context_list(uris)}, {"documentLoader": LocalLoader(uris)})
+    except jsonld.JsonLdError as err:
+        raise LodError(f"JSON-LD compaction failed for <{root}>: {err}") from None
+    return _ordered(compacted)
+
+
+def to_rdf(document: dict[str, Any], uris: Uris) -> str:
+    """N-Quads of a JSON-LD document, expanded with the local loader only (for checks and tests)."""
+    return str(jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": LocalLoader(uris)}))
+
+
+def _ordered(value: Any) -> Any:
+    """Linked Art key order: ``@context``, ``id``, ``type``, ``_label``, then the rest."""
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    first = {k: _ordered(value[k]) for k in _FIRST if k in value}
+    rest = {k: _ordered(v) for k, v in value.items() if k not in first}
+    return first | rest

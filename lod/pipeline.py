@@ -1,0 +1,78 @@
+"""The ingest pipeline that ``lod ingest`` runs: pages → resolved documents → record files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lod.errors import PageError
+from lod.ingest.authority import load_authorities
+from lod.ingest.document import Problem, resolve
+from lod.ingest.names import NameIndex
+from lod.model.dataset import write_trig
+from lod.model.records import document_records
+from lod.settings import Settings
+from lod.sources.wilson import parse_file
+from lod.uris import Uris
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What became of one page: its output file and problems, or the error that stopped it."""
+
+    path: str
+    slug: str | None = None
+    output: str | None = None
+    records: int = 0
+    problems: tuple[Problem, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class IngestReport:
+    """Every page's outcome, in the order given."""
+
+    outcomes: list[PageOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[PageOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+
+def ingest_pages(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    write: bool = True,
+    progress: Callable[[PageOutcome], None] = lambda outcome: None,
+) -> IngestReport:
+    """Parse, resolve and write each page; a bad page is reported and the others go on."""
+    uris = Uris(settings.base)
+    data_dir = Path(settings.data_dir)
+    index = NameIndex(load_authorities(data_dir, uris))
+    report = IngestReport()
+    for path in paths:
+        outcome = _ingest_one(Path(path), index, uris, data_dir, write)
+        report.outcomes.append(outcome)
+        progress(outcome)
+    return report
+
+
+def _ingest_one(path: Path, index: NameIndex, uris: Uris, data_dir: Path, write: bool) -> PageOutcome:
+    try:
+        record = parse_file(path)
+    except PageError as err:
+        return PageOutcome(str(path), error=str(err))
+    except OSError as err:
+        return PageOutcome(str(path), error=f"{path}: cannot read: {err.strerror or err}")
+    resolved = resolve(record, index)
+    records = document_records(resolved, uris)
+    output = data_dir / "document" / f"{resolved.slug}.trig"
+    if write:
+        header = f"# Records of one archive page, written by `lod ingest` from {path.name}.\n"
+        write_trig(records, output, uris, header)
+    return PageOutcome(str(path), resolved.slug, str(output), len(records), resolved.problems)

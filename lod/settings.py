@@ -1,0 +1,74 @@
+"""Configuration: one frozen :class:`Settings`, read once (environment > file > default).
+
+>>> Settings().base
+'http://127.0.0.1:8000/'
+>>> load_settings({"LOD_BASE": "https://lod.example.org/"}, None).base
+'https://lod.example.org/'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lod.errors import LodError
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of lod, with its default and what it does."""
+
+    base: str = _setting("http://127.0.0.1:8000/", "Base IRI of every published IRI; ends with '/'.")
+    data_dir: str = _setting("triples", "Directory of curated and ingested records (Turtle/TriG).")
+    var_dir: str = _setting("var", "Directory for built stores; 'current' points at the served one.")
+    host: str = _setting("127.0.0.1", "Address `lod serve` listens on.")
+    port: int = _setting(8000, "Port `lod serve` listens on.")
+    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
+    keep_stores: int = _setting(2, "Built stores kept on disk (the served one included).")
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/") or "://" not in self.base:
+            raise LodError(f"setting 'base' must be an absolute IRI ending with '/', got {self.base!r}")
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(name, default, help) of every setting, for docs and ``--help``."""
+    return [(f.name, repr(f.default), f.metadata["help"]) for f in dataclasses.fields(Settings)]
+
+
+def load_settings(environ: Mapping[str, str], path: str | Path | None = "lod.toml") -> Settings:
+    """Settings from ``LOD_*`` environment variables, then a TOML file, then the defaults."""
+    values: dict[str, Any] = {}
+    if path is not None and Path(path).is_file():
+        try:
+            values.update(tomllib.loads(Path(path).read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as err:
+            raise LodError(f"{path}: not valid TOML: {err}") from None
+    for f in dataclasses.fields(Settings):
+        key = f"LOD_{f.name.upper()}"
+        if key in environ:
+            values[f.name] = environ[key]
+    return settings_from(values, source=str(path))
+
+
+def settings_from(values: Mapping[str, Any], source: str = "settings") -> Settings:
+    """Settings from a mapping, with each value converted to the field's type."""
+    known = {f.name: f for f in dataclasses.fields(Settings)}
+    converted: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in known:
+            raise LodError(f"{source}: unknown setting {name!r} (known: {', '.join(known)})")
+        kind = type(known[name].default)
+        try:
+            converted[name] = kind(value)
+        except (TypeError, ValueError):
+            raise LodError(f"{source}: setting {name!r} must be a {kind.__name__}, got {value!r}") from None
+    return Settings(**converted)
