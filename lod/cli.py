@@ -20,7 +20,13 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 @click.group(help="Linked open data for archival history.")
-@click.option("--config", type=click.Path(dir_okay=False), default="lod.toml", show_default=True, help="Settings file (TOML).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default="lod.toml",
+    show_default=True,
+    help="Settings file (TOML).",
+)
 @click.option("--base", help="Base IRI of the published data.")
 @click.option("--data-dir", help="Directory of records (triples/).")
 @click.option("--var-dir", help="Directory of built stores (var/).")
@@ -39,7 +45,12 @@ def main(ctx: click.Context, config: str, base: str | None, data_dir: str | None
 @main.command(help="Parse archive pages into records in triples/document/, reporting what could not be resolved.")
 @click.argument("pages", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Parse and report, write nothing.")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False), help="Also write the report as JSON.")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False),
+    help="Also write the report as JSON.",
+)
 @click.pass_context
 def ingest(ctx: click.Context, pages: tuple[str, ...], dry_run: bool, report_file: str | None) -> None:
     from lod.pipeline import PageOutcome, ingest_pages
@@ -126,7 +137,13 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
 @main.command(help="Run a SPARQL query on the built store (all record graphs as the default graph).")
 @click.argument("sparql")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "ttl", "nt"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "ttl", "nt"]),
+    default="table",
+    show_default=True,
+)
 @click.pass_context
 def query(ctx: click.Context, sparql: str, fmt: str) -> None:
     import pyoxigraph as ox
@@ -146,7 +163,11 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
         rdf = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
         click.echo((result.serialize(format=rdf) or b"").decode("utf-8"), nl=False)
     elif fmt in ("json", "csv", "tsv"):
-        results = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+        results = {
+            "json": ox.QueryResultsFormat.JSON,
+            "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV,
+        }
         click.echo((result.serialize(format=results[fmt]) or b"").decode("utf-8"), nl=False)
     else:
         _table(result)

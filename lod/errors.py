@@ -1,14 +1,14 @@
 """Exceptions raised by lod, in one hierarchy.
 
-    LodError
-    ├── PageError                a page that cannot become a document record
-    │   ├── UnreadablePage       empty, binary or undecodable file
-    │   └── NotADocument         a listing, collection or entity page, or no date/title
-    ├── AuthorityError           a curated record in triples/ that cannot be read
-    ├── BuildError               a build that must not replace the served store
-    │   └── ValidationFailed     SHACL or structural rules violated, with every violation
-    ├── StoreUnavailable         no built store to serve or query
-    └── NotFound                 no record at that kind and slug
+LodError
+├── PageError                a page that cannot become a document record
+│   ├── UnreadablePage       empty, binary or undecodable file
+│   └── NotADocument         a listing, collection or entity page, or no date/title
+├── AuthorityError           a curated record in triples/ that cannot be read
+├── BuildError               a build that must not replace the served store
+│   └── ValidationFailed     SHACL or structural rules violated, with every violation
+├── StoreUnavailable         no built store to serve or query
+└── NotFound                 no record at that kind and slug
 """
 
 from __future__ import annotations

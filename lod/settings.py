@@ -66,7 +66,7 @@ def settings_from(values: Mapping[str, Any], source: str = "settings") -> Settin
     for name, value in values.items():
         if name not in known:
             raise LodError(f"{source}: unknown setting {name!r} (known: {', '.join(known)})")
-        kind = type(known[name].default)
+        kind: type = type(known[name].default)
         try:
             converted[name] = kind(value)
         except (TypeError, ValueError):

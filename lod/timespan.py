@@ -4,7 +4,8 @@
 ('1957-10-25T00:00:00', '1957-10-25T23:59:59')
 >>> duration_seconds("an hour and a half"), duration_seconds("four hours"), duration_seconds("40 minutes")
 (5400, 14400, 2400)
->>> [d.text for d in find_durations(Span(0, 60, "were present at the conversation, which lasted an hour and a half."), lasted_only=True)]
+>>> sentence = "were present at the conversation, which lasted an hour and a half."
+>>> [d.text for d in find_durations(Span(0, len(sentence), sentence), lasted_only=True)]
 ['an hour and a half']
 """
 
@@ -19,14 +20,20 @@ _NUMBERS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50,
 }  # fmt: skip
-_NUMBER = r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|\d+(?:\.\d+)?)"
+_NUMBER = r"(?:an?|\d+(?:\.\d+)?|" + "|".join(w for w in _NUMBERS if len(w) > 2) + ")"
 DURATION = re.compile(
     rf"\b(?:an hour and a half|half an hour|{_NUMBER} and a half hours|"
     rf"{_NUMBER} hours?(?: and (?:a half|{_NUMBER} minutes?))?|{_NUMBER} minutes?)\b",
     re.IGNORECASE,
 )
-_LASTED = re.compile(r"\b(?:lasted|took|continued|went on)(?: for)?(?: about| around| some| over| nearly| almost)? $", re.IGNORECASE)
-_FOR = re.compile(r"\b(?:lasted|took|continued|went on|for)(?: for)?(?: about| around| some| over| nearly| almost)? $", re.IGNORECASE)
+_LASTED = re.compile(
+    r"\b(?:lasted|took|continued|went on)(?: for)?(?: about| around| some| over| nearly| almost)? $",
+    re.IGNORECASE,
+)
+_FOR = re.compile(
+    r"\b(?:lasted|took|continued|went on|for)(?: for)?(?: about| around| some| over| nearly| almost)? $",
+    re.IGNORECASE,
+)
 
 
 def day_bounds(iso_day: str) -> tuple[str, str]:

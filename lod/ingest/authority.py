@@ -58,7 +58,5 @@ def read_authority(path: Path, kind: str, uris: Uris) -> Authority:
 def load_authorities(data_dir: Path, uris: Uris) -> list[Authority]:
     """Every person, group and place record under ``data_dir``."""
     return [
-        read_authority(path, kind, uris)
-        for kind in AUTHORITY_KINDS
-        for path in sorted((data_dir / kind).glob("*.ttl"))
+        read_authority(path, kind, uris) for kind in AUTHORITY_KINDS for path in sorted((data_dir / kind).glob("*.ttl"))
     ]

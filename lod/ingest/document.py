@@ -90,7 +90,10 @@ def text_parts(record: DocumentRecord) -> tuple[TextPart, ...]:
     pieces += [entry.printed for entry in record.distribution]
     present = [p for p in pieces if p is not None]
     start, end = min(p.start for p in present), max(p.end for p in present)
-    parts = [TextPart("title", record.title), TextPart("text", Span(start, end, record.text[start:end]))]
+    parts = [
+        TextPart("title", record.title),
+        TextPart("text", Span(start, end, record.text[start:end])),
+    ]
     if record.summary is not None:
         parts.append(TextPart("summary", record.summary))
     return tuple(parts)
@@ -151,5 +154,3 @@ def _publisher(index: NameIndex) -> Authority | None:
     """The archive's publishing program, which assigns record IDs (when it has a record)."""
     hits = index.find("History and Public Policy Program")
     return hits[0].authority if hits else None
-
-

@@ -60,7 +60,10 @@ _OPENING = re.compile(
 _INVITED_BY = re.compile(r"\bat (?:his|her|their) invitation\b|\bat the invitation of\b", re.IGNORECASE)
 _AT_REQUEST = re.compile(r"\(?\bat (?:his|her|their) (?:own )?request\)?|\bat the request of\b", re.IGNORECASE)
 _CHANCE = re.compile(r"\baccidentally\b|\bby chance\b", re.IGNORECASE)
-_RECEPTION = re.compile(r"\b(?:reception|festive meeting|lunch|dinner|breakfast|cocktail party|banquet)\b", re.IGNORECASE)
+_RECEPTION = re.compile(
+    r"\b(?:reception|festive meeting|lunch|dinner|breakfast|cocktail party|banquet)\b",
+    re.IGNORECASE,
+)
 _PRESENT = re.compile(
     r"\b(?:was|were) (?:also )?present (?:at|during) the (?:conversation|meeting|visit|talk|reception)\b"
     r"|\binterpreted by\b|\btranslated the conversation\b|\(he translated\)|\(as interpreter\)",
@@ -101,9 +104,7 @@ class _Meeting:
         return _join(self.paragraphs)
 
 
-def extract_events(
-    record: DocumentRecord, mentions: Sequence[Mention], author: Authority | None
-) -> list[Event]:
+def extract_events(record: DocumentRecord, mentions: Sequence[Mention], author: Authority | None) -> list[Event]:
     """Every attended, reported and planned event the record's body narrates, in text order."""
     events: list[Event] = []
     for day in record.days:
@@ -220,7 +221,12 @@ def _report_start(meeting: _Meeting) -> Span | None:
 
 
 def _reported(
-    text: str, meeting: _Meeting, intro: Span, inside: Sequence[Mention], author: Authority | None, date: str | None
+    text: str,
+    meeting: _Meeting,
+    intro: Span,
+    inside: Sequence[Mention],
+    author: Authority | None,
+    date: str | None,
 ) -> Event:
     zone = Span(intro.start, meeting.span.end, text[intro.start : meeting.span.end])
     verb = _REPORT_INTRO.search(intro.text)

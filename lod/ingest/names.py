@@ -54,7 +54,9 @@ def fold(token: str) -> str:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word tokens with their offsets."""
-    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+    return [
+        Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, len(text) if end is None else end)
+    ]
 
 
 @dataclass
@@ -118,9 +120,7 @@ class NameIndex:
             i = j + 1
         return found
 
-    def _longest(
-        self, text: str, tokens: list[Token], i: int, want_short: bool
-    ) -> tuple[int, Authority, Name] | None:
+    def _longest(self, text: str, tokens: list[Token], i: int, want_short: bool) -> tuple[int, Authority, Name] | None:
         node = self.root
         best = None
         for j in range(i, len(tokens)):

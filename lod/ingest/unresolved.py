@@ -4,7 +4,8 @@ A run of capitalised words is a candidate name. Leading titles and nationalities
 (``Ambassador Qiao Xiaoguang`` → ``Qiao Xiaoguang``); role phrases (``Minister of
 Machinebuilding``), calendar words and ordinary words that merely open a sentence are not names.
 
->>> [u.text for u in unresolved_names("I visited Ambassador Qiao Xiaoguang on Monday. The Minister of Machinebuilding came.", [(0, 85)], [])]
+>>> text = "I visited Ambassador Qiao Xiaoguang on Monday. The Minister of Machinebuilding came."
+>>> [u.text for u in unresolved_names(text, [(0, len(text))], [])]
 ['Qiao Xiaoguang']
 """
 
@@ -17,33 +18,267 @@ from dataclasses import dataclass
 from lod.ingest.names import Mention, Token, tokenize
 
 ROLE_WORDS = frozenset(
-    """deputy premier minister ministers ministry chairman chairmen chair vice ambassador ambassadors
-    comrade comrades cde cdes comr com counsellor counselor counsellors secretary secretaries
-    attaché attache chief head director president officer desk consul chargé charge affaires
-    premier first second third general colonel marshal lieutenant major captain admiral
-    commander mr mrs dr prof member members leader adviser advisor representative interpreter
-    emissary military trade internal foreign affairs domestic department division branch section
-    office committee bureau cabinet""".split()
+    [
+        "deputy",
+        "premier",
+        "minister",
+        "ministers",
+        "ministry",
+        "chairman",
+        "chairmen",
+        "chair",
+        "vice",
+        "ambassador",
+        "ambassadors",
+        "comrade",
+        "comrades",
+        "cde",
+        "cdes",
+        "comr",
+        "com",
+        "counsellor",
+        "counselor",
+        "counsellors",
+        "secretary",
+        "secretaries",
+        "attaché",
+        "attache",
+        "chief",
+        "head",
+        "director",
+        "president",
+        "officer",
+        "desk",
+        "consul",
+        "chargé",
+        "charge",
+        "affaires",
+        "premier",
+        "first",
+        "second",
+        "third",
+        "general",
+        "colonel",
+        "marshal",
+        "lieutenant",
+        "major",
+        "captain",
+        "admiral",
+        "commander",
+        "mr",
+        "mrs",
+        "dr",
+        "prof",
+        "member",
+        "members",
+        "leader",
+        "adviser",
+        "advisor",
+        "representative",
+        "interpreter",
+        "emissary",
+        "military",
+        "trade",
+        "internal",
+        "foreign",
+        "affairs",
+        "domestic",
+        "department",
+        "division",
+        "branch",
+        "section",
+        "office",
+        "committee",
+        "bureau",
+        "cabinet",
+    ]
 )
 NATIONALITIES = frozenset(
-    """soviet russian korean chinese hungarian romanian polish german czechoslovak czech bulgarian
-    mongolian albanian cuban vietnamese yugoslav american japanese british french ukrainian
-    indonesian indian""".split()
+    [
+        "soviet",
+        "russian",
+        "korean",
+        "chinese",
+        "hungarian",
+        "romanian",
+        "polish",
+        "german",
+        "czechoslovak",
+        "czech",
+        "bulgarian",
+        "mongolian",
+        "albanian",
+        "cuban",
+        "vietnamese",
+        "yugoslav",
+        "american",
+        "japanese",
+        "british",
+        "french",
+        "ukrainian",
+        "indonesian",
+        "indian",
+    ]
 )
 CALENDAR = frozenset(
-    """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
 )
 OPENERS = frozenset(
-    """a an the at in on of when then he she it they we i our your this these that those some all
-    besides therefore knowing if after before during as but and or for from to with by nobody
-    everything his her their its my me us there here having since although however also yes no
-    not now today yesterday tomorrow many much what why how who which where concerning regarding
-    according until only even both each every other another such among between following finally
-    further moreover thus accordingly while because considering despite given upon within without
-    one two three four five six seven eight nine ten first second third fourth fifth last next
-    nevertheless meanwhile later earlier so let please thank thanks dear yours respectfully
-    signature printed copy copies note translator""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "at",
+        "in",
+        "on",
+        "of",
+        "when",
+        "then",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "our",
+        "your",
+        "this",
+        "these",
+        "that",
+        "those",
+        "some",
+        "all",
+        "besides",
+        "therefore",
+        "knowing",
+        "if",
+        "after",
+        "before",
+        "during",
+        "as",
+        "but",
+        "and",
+        "or",
+        "for",
+        "from",
+        "to",
+        "with",
+        "by",
+        "nobody",
+        "everything",
+        "his",
+        "her",
+        "their",
+        "its",
+        "my",
+        "me",
+        "us",
+        "there",
+        "here",
+        "having",
+        "since",
+        "although",
+        "however",
+        "also",
+        "yes",
+        "no",
+        "not",
+        "now",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "many",
+        "much",
+        "what",
+        "why",
+        "how",
+        "who",
+        "which",
+        "where",
+        "concerning",
+        "regarding",
+        "according",
+        "until",
+        "only",
+        "even",
+        "both",
+        "each",
+        "every",
+        "other",
+        "another",
+        "such",
+        "among",
+        "between",
+        "following",
+        "finally",
+        "further",
+        "moreover",
+        "thus",
+        "accordingly",
+        "while",
+        "because",
+        "considering",
+        "despite",
+        "given",
+        "upon",
+        "within",
+        "without",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "last",
+        "next",
+        "nevertheless",
+        "meanwhile",
+        "later",
+        "earlier",
+        "so",
+        "let",
+        "please",
+        "thank",
+        "thanks",
+        "dear",
+        "yours",
+        "respectfully",
+        "signature",
+        "printed",
+        "copy",
+        "copies",
+        "note",
+        "translator",
+    ]
 )
 MARKS = frozenset({"nº", "no", "n", "copy", "listy", "delo", "fond", "opis"})
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
@@ -60,9 +295,7 @@ class UnresolvedName:
     context: str
 
 
-def unresolved_names(
-    text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention]
-) -> list[UnresolvedName]:
+def unresolved_names(text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention]) -> list[UnresolvedName]:
     """Candidate names in ``spans`` of ``text`` that are not inside any mention."""
     covered = [(m.start, m.end) for m in mentions]
     found = []

@@ -69,7 +69,13 @@ def read_records(data_dir: Path, uris: Uris) -> Loaded:
         for record in found:
             key = (record.kind, record.slug)
             if key in seen:
-                violations.append(Violation(str(path), "unique-record", f"record {record.kind}/{record.slug} is also in {seen[key]}"))
+                violations.append(
+                    Violation(
+                        str(path),
+                        "unique-record",
+                        f"record {record.kind}/{record.slug} is also in {seen[key]}",
+                    )
+                )
                 continue
             seen[key] = path
             violations += _structure(record, uris, path)
@@ -108,7 +114,10 @@ def _read_file(path: Path, data_dir: Path, uris: Uris) -> Iterator[Record]:
             continue
         found = uris.record_of(str(context.identifier))
         if found is None or str(context.identifier) != uris.data(*found):
-            raise _FileProblem("graph-name", f"graph <{context.identifier}> is not a record graph name under {uris.base}data/")
+            raise _FileProblem(
+                "graph-name",
+                f"graph <{context.identifier}> is not a record graph name under {uris.base}data/",
+            )
         graph = new_graph()
         for triple in context:
             graph.add(triple)

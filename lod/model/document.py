@@ -9,7 +9,18 @@ from lod.model.parts import identifier, statement, time_span
 from lod.model.vocab import CRM, RDF, RDFS
 from lod.uris import Uris, slugify
 
-_LANGUAGES = {"english", "russian", "korean", "chinese", "hungarian", "german", "polish", "romanian", "ukrainian", "albanian"}
+_LANGUAGES = {
+    "english",
+    "russian",
+    "korean",
+    "chinese",
+    "hungarian",
+    "german",
+    "polish",
+    "romanian",
+    "ukrainian",
+    "albanian",
+}
 
 
 def document_graph(doc: ResolvedDocument, uris: Uris, events: list[str]) -> Graph:
@@ -39,7 +50,13 @@ def document_graph(doc: ResolvedDocument, uris: Uris, events: list[str]) -> Grap
     graph.add((creation, RDF.type, CRM.E65_Creation))
     for author in doc.authors:
         graph.add((creation, CRM.P14_carried_out_by, URIRef(author.iri)))
-    graph.add((creation, CRM["P4_has_time-span"], time_span(graph, part("creation-date"), record.date.iso, record.date.printed.text)))
+    graph.add(
+        (
+            creation,
+            CRM["P4_has_time-span"],
+            time_span(graph, part("creation-date"), record.date.iso, record.date.printed.text),
+        )
+    )
     if record.original_language is not None and (lang := slugify(record.original_language.text)) in _LANGUAGES:
         graph.add((me, CRM.P72_has_language, concept(lang)))
     _text(graph, doc, me, part, concept)
@@ -53,7 +70,13 @@ def document_graph(doc: ResolvedDocument, uris: Uris, events: list[str]) -> Grap
         for authority in _unique(about):
             graph.add((me, CRM.P129_is_about, URIRef(authority)))
     if record.rights is not None:
-        graph.add((me, CRM.P67i_is_referred_to_by, statement(graph, part("rights"), record.rights.text, concept("rights-statement"))))
+        graph.add(
+            (
+                me,
+                CRM.P67i_is_referred_to_by,
+                statement(graph, part("rights"), record.rights.text, concept("rights-statement")),
+            )
+        )
     if record.funders:
         credit = " and ".join(f.text for f in record.funders)
         funding = statement(graph, part("funding"), credit, concept("funding-statement"))
@@ -75,7 +98,13 @@ def _identifiers(graph: Graph, doc: ResolvedDocument, uris: Uris, me: URIRef, pa
             graph.add((iri, CRM.P106_is_composed_of, name))
             for unit, value in cited.units().items():
                 kind = "archive-file" if unit == "file" else unit
-                graph.add((iri, CRM.P106_is_composed_of, identifier(graph, part(f"citation-{n}-{unit}"), value, concept(kind))))
+                graph.add(
+                    (
+                        iri,
+                        CRM.P106_is_composed_of,
+                        identifier(graph, part(f"citation-{n}-{unit}"), value, concept(kind)),
+                    )
+                )
             if archive is not None:
                 assignment = part(f"citation-{n}-assignment")
                 graph.add((iri, CRM.P37i_was_assigned_by, assignment))
@@ -90,7 +119,13 @@ def _identifiers(graph: Graph, doc: ResolvedDocument, uris: Uris, me: URIRef, pa
             graph.add((assignment, RDF.type, CRM.E15_Identifier_Assignment))
             graph.add((assignment, CRM.P14_carried_out_by, URIRef(doc.publisher.iri)))
     if record.url is not None:
-        graph.add((me, CRM.P1_is_identified_by, identifier(graph, part("record-url"), record.url.text, concept("record-url"))))
+        graph.add(
+            (
+                me,
+                CRM.P1_is_identified_by,
+                identifier(graph, part("record-url"), record.url.text, concept("record-url")),
+            )
+        )
 
 
 def _text(graph: Graph, doc: ResolvedDocument, me: URIRef, part, concept) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,12 @@ from lod.model.parts import time_span
 from lod.model.vocab import CRM, RDF, RDFS
 from lod.uris import Uris
 
-_KIND_LABELS = {"meeting": "Meeting", "conversation": "Conversation", "session": "Session", "reception": "Reception"}
+_KIND_LABELS = {
+    "meeting": "Meeting",
+    "conversation": "Conversation",
+    "session": "Session",
+    "reception": "Reception",
+}
 
 
 def event_label(event: Event, date_label: str | None) -> str:

@@ -56,7 +56,9 @@ class LocalLoader:
     def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
         if url not in self.documents:
             raise jsonld.JsonLdError(
-                f"remote documents are not loaded: {url}", "jsonld.LoadDocumentError", code="loading document failed"
+                f"remote documents are not loaded: {url}",
+                "jsonld.LoadDocumentError",
+                code="loading document failed",
             )
         return {"contextUrl": None, "documentUrl": url, "document": self.documents[url]}
 
@@ -125,7 +127,8 @@ def record_jsonld(triples: Iterable[Triple], root: str, uris: Uris) -> dict[str,
         compacted = jsonld.compact(tree, {"@context": context_list(uris)}, {"documentLoader": LocalLoader(uris)})
     except jsonld.JsonLdError as err:
         raise LodError(f"JSON-LD compaction failed for <{root}>: {err}") from None
-    return _ordered(compacted)
+    ordered: dict[str, Any] = _ordered(compacted)
+    return ordered
 
 
 def to_rdf(document: dict[str, Any], uris: Uris) -> str:

@@ -26,7 +26,13 @@ def document_records(doc: ResolvedDocument, uris: Uris) -> list[Record]:
     """The records one page yields, the document first."""
     event_slugs = [f"{doc.slug}-event-{n}" for n in range(1, len(doc.events) + 1)]
     document_iri = uris.thing("document", doc.slug)
-    records = [Record("document", doc.slug, document_graph(doc, uris, [uris.thing("event", s) for s in event_slugs]))]
+    records = [
+        Record(
+            "document",
+            doc.slug,
+            document_graph(doc, uris, [uris.thing("event", s) for s in event_slugs]),
+        )
+    ]
     for event, slug in zip(doc.events, event_slugs, strict=True):
         records.append(Record("event", slug, event_graph(event, slug, document_iri, uris)))
     for n, mention in enumerate(doc.mentions, start=1):

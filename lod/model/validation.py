@@ -39,12 +39,16 @@ def validate(records: Iterable[Record], uris: Uris, shapes: Path | None = None) 
     for result in results.subjects(SH.resultSeverity, SH.Violation):
         focus = results.value(result, SH.focusNode)
         found = uris.record_of(str(focus)) if focus is not None else None
-        record = f"{found[0]}/{found[1]}" if found else str(focus)
-        rule = _rule(shapes_graph, results.value(result, SH.sourceShape), results.value(result, SH.resultPath))
+        owner = f"{found[0]}/{found[1]}" if found else str(focus)
+        rule = _rule(
+            shapes_graph,
+            results.value(result, SH.sourceShape),
+            results.value(result, SH.resultPath),
+        )
         message = str(results.value(result, SH.resultMessage) or "violates the shape")
         value = results.value(result, SH.value)
         where = f" (at <{focus}>{f', value {value}' if value is not None else ''})"
-        violations.append(Violation(record, rule, message + where))
+        violations.append(Violation(owner, rule, message + where))
     return sorted(violations, key=lambda v: (v.record, v.rule, v.message))
 
 
@@ -64,14 +68,18 @@ def check_selectors(data: Graph, uris: Uris) -> list[Violation]:
         if exact is None or start is None or end is None:
             continue
         try:
-            printed = str(content)[int(start) : int(end)]
+            printed: str | None = str(content)[int(str(start)) : int(str(end))]
         except ValueError:
             printed = None
         if printed != str(exact):
             found = uris.record_of(str(target))
             record = f"{found[0]}/{found[1]}" if found else str(target)
             problems.append(
-                Violation(record, "Target/selectors", f"text at {start}-{end} of <{source}> is {printed!r}, not the quote {str(exact)!r}")
+                Violation(
+                    record,
+                    "Target/selectors",
+                    f"text at {start}-{end} of <{source}> is {printed!r}, not the quote {str(exact)!r}",
+                )
             )
     return problems
 

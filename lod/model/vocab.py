@@ -24,7 +24,19 @@ PREFIXES = {
     "dcterms": str(DCTERMS),
 }
 
-__all__ = ["CRM", "DCTERMS", "LA", "OA", "ONTOLOGY_DIR", "PREFIXES", "RDF", "RDFS", "SKOS", "WIKIDATA", "XSD"]
+__all__ = [
+    "CRM",
+    "DCTERMS",
+    "LA",
+    "OA",
+    "ONTOLOGY_DIR",
+    "PREFIXES",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "WIKIDATA",
+    "XSD",
+]
 
 #: ``ontology/`` in the repository: shapes and JSON-LD contexts.
 ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"

@@ -1,6 +1,7 @@
 """Authors as printed: in the title's set phrases and in the signature (wilson-format.md §2, §5).
 
->>> [s.text for s in title_authors(Span(0, 72, "Journal of Soviet Ambassador to the DPRK A.M. Puzanov for 25 October 1957"))]
+>>> title = "Journal of Soviet Ambassador to the DPRK A.M. Puzanov for 25 October 1957"
+>>> [s.text for s in title_authors(Span(0, len(title), title))]
 ['A.M. Puzanov']
 >>> [s.text for s in title_authors(Span(0, 38, "Ciphered Telegram, Shtykov to Feng Xi [Stalin]"))]
 ['Shtykov']
@@ -16,7 +17,7 @@ from lod.sources.record import Span
 
 _PERSON = r"(?:[A-ZА-Я]\.\s?){1,3}\s?[A-ZА-Я][\w'’-]+|[A-ZА-ЯÁ-Ž][\w'’-]+(?: [A-ZА-ЯÁ-Ž][\w'’-]+){0,3}"
 _TITLE_PATTERNS = (
-    re.compile(rf"\bJournal of\b.*?(?P<name>(?:[A-ZА-Я]\.\s?){{1,3}}\s?[A-ZА-Я][\w'’-]+)"),
+    re.compile(r"(?i:\bjournal of\b).*?(?P<name>(?:[A-ZА-Я]\.\s?){1,3}\s?[A-ZА-Я][\w'’-]+)"),
     re.compile(rf"^(?:Ciphered |Coded )?(?:Telegram|Cable)(?: Nos?\. ?[\d-]+)?,? (?:from )?(?P<name>{_PERSON}) to\b"),
     re.compile(rf"^Letter,? (?:from )?(?P<name>{_PERSON}) to\b"),
     re.compile(rf"^(?:Report|Note|Information) from (?:Ambassador )?(?P<name>{_PERSON})(?=,|$| on\b| to\b)"),
@@ -24,7 +25,10 @@ _TITLE_PATTERNS = (
 _SIGNED = (
     re.compile(r"[(/]\s*(?P<name>(?:[A-ZА-Я][a-z]?\.\s?){1,3}\s*[A-ZА-Я][\w'’-]+)\s*[)/]"),
     re.compile(r"^(?P<name>(?:[A-ZА-Я] ){3,}[A-ZА-Я])$", re.MULTILINE),
-    re.compile(r"^(?:\d{1,2}[./][\dIVX]+[./-]\d{2,4}\.?\s+)?(?P<name>(?:[A-Z]\.\s?){0,3}[A-Z][a-z'’-]+)$", re.MULTILINE),
+    re.compile(
+        r"^(?:\d{1,2}[./][\dIVX]+[./-]\d{2,4}\.?\s+)?(?P<name>(?:[A-Z]\.\s?){0,3}[A-Z][a-z'’-]+)$",
+        re.MULTILINE,
+    ),
 )
 
 

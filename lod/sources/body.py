@@ -18,7 +18,9 @@ from lod.sources.text import PageText
 _SIGNATURE_MARK = re.compile(r"\[signature\]|\[\[illegible signature\]\]", re.IGNORECASE)
 _NAME = r"[A-ZА-ЯЁ][\w'’-]+"
 _INITIALS = r"(?:[A-ZА-ЯЁ][a-z]?\.\s?){1,3}"
-SIGNED_NAME = re.compile(rf"^[(/]\s*{_INITIALS}\s*{_NAME}\s*[)/]\.?$|^[(/]\s*{_NAME},?\s*{_INITIALS}\s*[)/]\.?$")
+SIGNED_NAME = re.compile(rf"(?:^|\s)[(/]\s*{_INITIALS}\s*{_NAME}\s*[)/]\.?$|^[(/]\s*{_NAME},?\s*{_INITIALS}\s*[)/]\.?$")
+#: A signer's name on its own line, given name first or family name first (``Zoltán Fodor``).
+_NAME_LINE = re.compile(r"^[A-ZÁ-ŽА-Я][\w'’-]+(?: [A-ZÁ-ŽА-Я][\w'’-]+){1,2}$")
 _SPACED_CAPS = re.compile(r"^(?:[A-ZА-ЯЁ] ){3,}[A-ZА-ЯЁ]$")
 _INITIALS_NAME = re.compile(rf"^{_INITIALS}\s*[A-ZА-ЯЁ][a-zа-яё'’-]+$")
 _DATED_NAME = re.compile(r"^\d{1,2}[./][\dIVX]+[./-]\d{2,4}\.?\s+[A-ZА-ЯЁ][a-zа-яё]+$")
@@ -33,6 +35,11 @@ _HEADER = re.compile(
     r"|^Ciphered\b|^FROM:|^Sent\b|^Received in\b|^Arrived\b|^Deciphered\b|^Distribution list|^Strictly"
     r"|^By (?:telegraph|courier)|^Produced in\b|^-\s|^Dear\b|^B e r l i n|^Embassy\b|^(?:To|From)\s[A-Z]"
     r"|\bperiod\b.*\d{4}"
+)
+#: Transmission and registry lines that belong to the header however long they are (§4.3).
+_ALWAYS_HEADER = re.compile(
+    r"^(?:Ciphered Telegram|FROM:|Sent\b|Received in\b|Arrived\b|Deciphered\b|Distribution list|Typed by\b"
+    r"|Copy N|Produced in\b|\[(?:faded |partial )?(?:image of a )?stamp|\[handwri)"
 )
 _LABEL = re.compile(
     r"^(?:Time|Place|Participants|Interpreter|Recorder|Foreign guests|Accompanying persons|Recording officials"
@@ -89,10 +96,7 @@ def split(page: PageText, first: int, last: int, document_date: DocumentDate) ->
 def is_signature_line(text: str) -> bool:
     """A line that carries a signature or the signer's name in a signature form (§5)."""
     return bool(
-        _SIGNATURE_MARK.search(text)
-        or SIGNED_NAME.match(text)
-        or _SPACED_CAPS.match(text)
-        or _DATED_NAME.match(text)
+        _SIGNATURE_MARK.search(text) or SIGNED_NAME.search(text) or _SPACED_CAPS.match(text) or _DATED_NAME.match(text)
     )
 
 
@@ -102,10 +106,11 @@ def _signature(texts: list[str], first: int, last: int) -> tuple[int, int] | Non
     found = next((i for i in window if is_signature_line(texts[i]) or _CLOSING.match(texts[i])), None)
     if found is None:
         found = next(
-            (i for i in window if _INITIALS_NAME.match(texts[i]) and _ends_body(texts, i, last)), None
+            (i for i in window if _INITIALS_NAME.match(texts[i]) and _ends_body(texts, i, last)),
+            None,
         )
-        if found is None:
-            return None
+    if found is None:
+        return _name_and_role(texts, first, last)
     start = end = found
     while start - 1 > first and (
         is_signature_line(texts[start - 1]) or _is_role_line(texts[start - 1]) or _CLOSING.match(texts[start - 1])
@@ -116,6 +121,24 @@ def _signature(texts: list[str], first: int, last: int) -> tuple[int, int] | Non
     ):
         end += 1
     return start, end
+
+
+def _name_and_role(texts: list[str], first: int, last: int) -> tuple[int, int] | None:
+    """A signer's name line and role line closing the text (``Zoltán Fodor`` / ``Ambassador``)."""
+    end = last
+    while end > first and (COPIES.match(texts[end]) or DISTRIBUTION_ITEM.match(texts[end]) or _is_registry(texts[end])):
+        end -= 1
+    if end - 1 <= first:
+        return None
+    name, role = texts[end - 1], texts[end]
+    is_role = len(role.split()) <= 4 and not role.endswith((".", "!", "?", ":")) and not _NAME_LINE.match(role)
+    if _NAME_LINE.match(name) and is_role and texts[end - 2].endswith((".", "!", "?")):
+        return end - 1, end
+    return None
+
+
+def _is_registry(text: str) -> bool:
+    return bool(re.match(r"^N[º°o]\.?\s*\S+|^No\.\s*\d", text)) or bool(DAY_HEADING.match(text))
 
 
 def _ends_body(texts: list[str], at: int, last: int) -> bool:
@@ -165,29 +188,39 @@ def _is_date_only(text: str) -> bool:
     return bool(DAY_HEADING.match(text) or date_line_iso(text))
 
 
+def _opens_body(texts: list[str], i: int, last: int) -> bool:
+    """The line starts the body: a day heading followed by prose, or a line of prose."""
+    text = texts[i]
+    if _ALWAYS_HEADER.match(text):
+        return False
+    if DAY_HEADING.match(text):
+        following = texts[i + 1] if i + 1 <= last else ""
+        return bool(following) and not is_header_line(following) and not _is_date_only(following)
+    if _is_date_only(text) or _LABEL.match(text):
+        return False
+    words = text.split()
+    ends_sentence = text.rstrip("”\"'’)").endswith((".", "!", "?"))
+    if len(words) > 16:
+        return True
+    return ends_sentence and len(words) >= 4 and not is_header_line(text)
+
+
 def _header_end(texts: list[str], first: int, last: int) -> int:
-    """Index of the last line of the leading header block (``first - 1`` when there is none)."""
-    i = first
-    while i <= last:
-        text = texts[i]
-        if _is_date_only(text):
-            following = texts[i + 1] if i + 1 <= last else ""
-            if DAY_HEADING.match(text) and following and not is_header_line(following) and not _is_date_only(following):
-                break
-            i += 1
-            continue
-        if not is_header_line(text):
-            break
-        i += 1
-    return i - 1
+    """Index of the last line of the leading header block (``first - 1`` when there is none).
+
+    The header runs to the first line that opens the body, so cover-title fragments and
+    two-column remnants that look like nothing in particular stay in it (§3.1, §3.2).
+    """
+    for i in range(first, last + 1):
+        if _opens_body(texts, i, last):
+            return i - 1
+    return first - 1
 
 
 def _days(page: PageText, start: int, end: int, document_date: DocumentDate) -> list[DayEntry]:
     texts = [line.text for line in page.lines]
     headings = [
-        i
-        for i in range(start, end + 1)
-        if DAY_HEADING.match(texts[i]) and i < end and not _is_date_only(texts[i + 1])
+        i for i in range(start, end + 1) if DAY_HEADING.match(texts[i]) and i < end and not _is_date_only(texts[i + 1])
     ]
     bounds = headings if headings and headings[0] == start else [start, *headings]
     days = []

@@ -1,6 +1,7 @@
 """Archival citations (wilson-format.md §6): archive parts and who obtained and translated.
 
->>> c = parse_citation(Span(0, 66, "AVPRF F. 0102, Op. 13, Delo 5, Listy 257-307. Translated for NKIDP by Gary Goldberg."))
+>>> text = "AVPRF F. 0102, Op. 13, Delo 5, Listy 257-307. Translated for NKIDP by Gary Goldberg."
+>>> c = parse_citation(Span(0, len(text), text))
 >>> c.parts[0].archive, c.parts[0].units()
 ('AVPRF', {'fond': '0102', 'opis': '13', 'delo': '5', 'listy': '257-307'})
 >>> [t.text for t in c.translators], c.translated_for.text
@@ -36,16 +37,13 @@ _UNITS = {
     "listy": re.compile(r"(?:\bListy\b|\bList\b|\blist\b|\bp\.|\bYed\. Khr\.)\s*(\d[\d?]*(?:\s*[-–]\s*\d+)?)"),
 }
 _PRC_FILE = re.compile(r"PRC FMA\s+(\d{3}-\d{5}-\d{2}),\s*(\d+(?:-\d+)?)")
-_BOX = re.compile(r"(\d+)\.\s*doboz")
 
 _URL = re.compile(r"\s*https?://\S+$")
 _CLAUSE = re.compile(r"(?:^|[.;,]\s+|;)(?=(?:obtained|translated|translation by)\b)", re.IGNORECASE)
 _PART_SPLIT = re.compile(rf";\s*(?:and\s+)?|,?\s+and\s+(?={_ARCHIVE_START})")
 _NAMES = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
-_OBTAINED_AND_TRANSLATED = re.compile(
-    r"obtained and translated (?:for (?P<for>\S+) )?by (?P<both>.+)", re.IGNORECASE
-)
+_OBTAINED_AND_TRANSLATED = re.compile(r"obtained and translated (?:for (?P<for>\S+) )?by (?P<both>.+)", re.IGNORECASE)
 _OBTAINED_THEN_TRANSLATED = re.compile(
     r"obtained (?:for (?P<for1>\S+) )?by (?P<obt>.+?),? and translated "
     r"(?:for (?P<for>\S+) )?by (?P<tr>.+)",
@@ -106,8 +104,8 @@ def _archive_parts(printed: Span, start: int, end: int) -> list[ArchivePart]:
 def _archive_part(span: Span) -> ArchivePart:
     text = span.text
     archive = text.split(",")[0].strip()
-    for name, pattern in _ARCHIVES:
-        if re.match(pattern, text):
+    for name, start in _ARCHIVES:
+        if re.match(start, text):
             archive = name
             break
     units: dict[str, str] = {}
@@ -117,8 +115,6 @@ def _archive_part(span: Span) -> ArchivePart:
         for unit, pattern in _UNITS.items():
             if m := pattern.search(text):
                 units[unit] = re.sub(r"\s+", "", m[1]).replace("–", "-")
-        if m := _BOX.search(text):
-            units.setdefault("papka", m[1])
     return ArchivePart(printed=span, archive=archive, **units)
 
 
@@ -126,7 +122,7 @@ def _names(clause: Span, match: re.Match[str], group: str) -> tuple[Span, ...]:
     start, end = match.span(group)
     names = []
     pos = start
-    for sep in list(_NAMES.finditer(clause.text, start, end)) + [None]:
+    for sep in [*list(_NAMES.finditer(clause.text, start, end)), None]:
         stop = sep.start() if sep else end
         name = _sub(clause, pos, stop)
         if name.text:

@@ -41,7 +41,6 @@ MONTH = r"(?:January|February|March|April|May|June|July|August|September|October
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 _MONTH_DAY_YEAR = re.compile(rf"^({MONTH}) (\d{{1,2}}), (\d{{4}})$", re.IGNORECASE)
-_DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}}) ({MONTH}),? (\d{{4}})$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"^({MONTH}),? (\d{{4}})$", re.IGNORECASE)
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
@@ -69,8 +68,6 @@ def date_line_iso(text: str) -> str | None:
     text = text.strip()
     if m := _MONTH_DAY_YEAR.match(text):
         return iso(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
-    if m := _DAY_MONTH_YEAR.match(text):
-        return iso(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
     if m := _MONTH_YEAR.match(text):
         return iso(int(m[2]), MONTHS[m[1].lower()])
     if m := _YEAR.match(text):
@@ -78,9 +75,7 @@ def date_line_iso(text: str) -> str | None:
     return None
 
 
-def nearest_year(
-    day: int, month: int, reference: datetime.date, weekday: str | None = None
-) -> datetime.date | None:
+def nearest_year(day: int, month: int, reference: datetime.date, weekday: str | None = None) -> datetime.date | None:
     """The date with this day and month closest to ``reference`` (years around it).
 
     When a weekday is printed, only years where the date falls on that weekday are kept.

@@ -2,7 +2,8 @@
 
 >>> document_type(Span(0, 5, "Ciphered Telegram, Shtykov to Feng Xi (Stalin)"), None, "").slug
 'telegram'
->>> document_type(Span(0, 5, "From the Journal of A. M. Puzanov, Record of a Conversation with Kim Il Sung"), None, "").slug
+>>> title = "From the Journal of A. M. Puzanov, Record of a Conversation with Kim Il Sung"
+>>> document_type(Span(0, len(title), title), None, "").slug
 'diary-entry'
 """
 

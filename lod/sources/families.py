@@ -20,14 +20,10 @@ def detect(page: PageText) -> Family:
     texts = [line.text for line in page.lines]
     head = texts[:12]
     _refuse_non_documents(page, texts, head)
-    if texts[0].startswith(_PDF_START) or all(
-        any(label in t for t in head) for label in _PDF_LABELS
-    ):
+    if texts[0].startswith(_PDF_START) or all(any(label in t for t in head) for label in _PDF_LABELS):
         return Family.PDF
     if "get citation" in texts[:40] and any(t.startswith("Search in") for t in head[:3]):
-        is_full = "CITATION SHARE DOWNLOAD" in texts[:20] or any(
-            re.search(r"/document/\d+", t) for t in texts[:40]
-        )
+        is_full = "CITATION SHARE DOWNLOAD" in texts[:20] or any(re.search(r"/document/\d+", t) for t in texts[:40])
         return Family.OLD_FULL if is_full else Family.OLD_REDUCED
     if texts[0] == "Skip to content" or "Document Information" in texts:
         spaced = sum(1 for line in page.lines[1:] if line.blank_before)

@@ -26,7 +26,10 @@ SIDEBAR_LABELS = frozenset(
         "Rights",
     }
 )
-RIGHTS_OPENINGS = ("The History and Public Policy Program welcomes", "To enquire about this document")
+RIGHTS_OPENINGS = (
+    "The History and Public Policy Program welcomes",
+    "To enquire about this document",
+)
 _ISO_VALUE = re.compile(r"^\d{4}-\d{2}(?:-\S*)?$")
 
 

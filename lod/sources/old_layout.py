@@ -75,21 +75,29 @@ def read_frame(page: PageText) -> Frame:
     elif get_at + 1 < len(lines):
         summary = lines[get_at + 1].span
     if title is None:
-        raise NotADocument(page.path, lines[date_at].number + 1, "no title line and no quoted citation to take it from")
+        raise NotADocument(
+            page.path,
+            lines[date_at].number + 1,
+            "no title line and no quoted citation to take it from",
+        )
     body_start = _body_start(texts, get_at)
     for i in range(get_at, body_start):
         if m := RECORD_URL.search(texts[i]):
             url = page.span(lines[i].start + m.start(), lines[i].start + m.end())
             record_id = page.span(lines[i].start + m.start(1), lines[i].start + m.end(1))
             break
-    body_end = next(
-        (i for i in range(body_start, len(lines)) if texts[i] in _END_OF_BODY or texts[i].startswith(RIGHTS_OPENINGS)),
-        len(lines),
-    ) - 1
-    if body_end < body_start:
-        body = None
-    else:
-        body = page.lines_span(body_start, body_end)
+    body_end = (
+        next(
+            (
+                i
+                for i in range(body_start, len(lines))
+                if texts[i] in _END_OF_BODY or texts[i].startswith(RIGHTS_OPENINGS)
+            ),
+            len(lines),
+        )
+        - 1
+    )
+    body = None if body_end < body_start else page.lines_span(body_start, body_end)
     return Frame(
         date=date,
         title=title,

@@ -137,7 +137,8 @@ class DocumentRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """The record as plain JSON-ready data (spans as text/start/end)."""
-        return _plain(self)
+        plain: dict[str, Any] = _plain(self)
+        return plain
 
 
 def _plain(value: Any) -> Any:

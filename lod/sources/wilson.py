@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lod.errors import NotADocument
@@ -45,10 +46,7 @@ def parse_page(path: str, raw: str) -> DocumentRecord:
     frame = _READERS[family](page)
     if frame.body is None:
         raise NotADocument(path, _line_of(page, frame.title.end), "the page has no document text")
-    if frame.body_lines is not None:
-        parts = body.split(page, *frame.body_lines, frame.date)
-    else:
-        parts = _flat_parts(frame.body)
+    parts = body.split(page, *frame.body_lines, frame.date) if frame.body_lines is not None else _flat_parts(frame.body)
     citation = parse_citation(frame.citation) if frame.citation else None
     return DocumentRecord(
         source=path,
@@ -80,11 +78,27 @@ def parse_page(path: str, raw: str) -> DocumentRecord:
 
 
 def _flat_parts(text: Span) -> body.Parts:
-    """A body whose line breaks were flattened (PDF exports): one day, one section."""
+    """A body whose line breaks were flattened (PDF exports): one day; a signature if marked."""
+    signature = None
+    if m := _FLAT_SIGNATURE.search(text.text):
+        signature = Span(text.start + m.start(), text.start + m.end(), m.group())
+        end = m.start()
+        while end and text.text[end - 1].isspace():
+            end -= 1
+        text = Span(text.start, text.start + end, text.text[:end])
     day = DayEntry(text=text, heading=None, date=None, sections=(text,), paragraphs=(text,))
     return body.Parts(
-        header=None, body=text, days=(day,), signature=None, copies=None, distribution=(), registry=None
+        header=None,
+        body=text,
+        days=(day,),
+        signature=signature,
+        copies=None,
+        distribution=(),
+        registry=None,
     )
+
+
+_FLAT_SIGNATURE = re.compile(r"\[signature\](?:\s*[(/][^)/]{1,60}[)/])?")
 
 
 def _line_of(page: PageText, offset: int) -> int:

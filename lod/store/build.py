@@ -106,7 +106,13 @@ def with_references(records: list[Record], uris: Uris) -> tuple[list[Record], li
                 added += [(obj, RDF.type, t) for t in other.objects(obj, RDF.type)]
                 added += [(obj, RDFS.label, label) for label in other.objects(obj, RDFS.label)]
             elif target not in subjects:
-                problems.append(Violation(f"{record.kind}/{record.slug}", "reference", f"refers to <{target}>, which no record defines"))
+                problems.append(
+                    Violation(
+                        f"{record.kind}/{record.slug}",
+                        "reference",
+                        f"refers to <{target}>, which no record defines",
+                    )
+                )
         for triple in added:
             graph.add(triple)
         out.append(record)
@@ -197,6 +203,3 @@ def _prune(var_dir: Path, keep: int) -> None:
     for path in finished[: max(0, len(finished) - max(keep, 1))]:
         if path.name != current:
             shutil.rmtree(path, ignore_errors=True)
-
-
-

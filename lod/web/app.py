@@ -47,7 +47,11 @@ def create_app(settings: Settings) -> FastAPI:
         if kind not in KINDS or not is_slug(slug):
             raise NotFound(f"no {kind} record {slug!r}" if kind in KINDS else f"unknown kind {kind!r}")
 
-    @app.api_route("/id/{kind}/{slug}", methods=["GET", "HEAD"], summary="The thing itself: 303 to its description")
+    @app.api_route(
+        "/id/{kind}/{slug}",
+        methods=["GET", "HEAD"],
+        summary="The thing itself: 303 to its description",
+    )
     def thing(kind: str, slug: str) -> Response:
         record(kind, slug)
         if not store.has_graph(uris.data(kind, slug)):
@@ -73,7 +77,9 @@ def create_app(settings: Settings) -> FastAPI:
                 raise HTTPException(406, f"none of the accepted types is available; available: {available}")
         record(kind, slug)
         representation = representations.get(kind, slug, chosen)
-        alternates = ", ".join(f'<{uris.data(kind, slug, f.name)}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS)
+        alternates = ", ".join(
+            f'<{uris.data(kind, slug, f.name)}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS
+        )
         headers = {
             "Vary": "Accept",
             "Content-Location": uris.data(kind, slug, chosen.name),
@@ -92,13 +98,23 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/healthz", summary="Health and the served build")
     def healthz() -> dict[str, Any]:
         build = store.build
-        return {"status": "ok", "build": build.id, "records": build.meta.get("records"), "pid": os.getpid()}
+        return {
+            "status": "ok",
+            "build": build.id,
+            "records": build.meta.get("records"),
+            "pid": os.getpid(),
+        }
 
     @app.get("/", summary="Landing page", include_in_schema=False)
     def index(request: Request) -> Response:
         build = store.build
         examples = {kind: uris.thing(kind, slug) for kind, slug in build.meta.get("examples", {}).items()}
-        context = {"build": build.meta, "examples": examples, "kinds": build.meta.get("kinds", {}), "base": uris.base}
+        context = {
+            "build": build.meta,
+            "examples": examples,
+            "kinds": build.meta.get("kinds", {}),
+            "base": uris.base,
+        }
         if "text/html" not in request.headers.get("accept", ""):
             return Response(json.dumps(context, indent=2), media_type="application/json")
         return _TEMPLATES.TemplateResponse(request, "index.html", context)

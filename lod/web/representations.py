@@ -28,12 +28,14 @@ class Representation:
     build: str
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
     if isinstance(term, ox.NamedNode):
         return ("iri", term.value, None, None)
     if isinstance(term, ox.BlankNode):
         return ("blank", term.value, None, None)
-    return ("literal", term.value, term.datatype.value, term.language)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.datatype.value, term.language)
+    raise TypeError("RDF-star triples are not published")
 
 
 class Representations:
