@@ -217,3 +217,7 @@ def get(ctx: click.Context, path: str, accept: str) -> None:
 def settings_command() -> None:
     for name, default, help_text in describe_settings():
         click.echo(f"{name:15} {default:28} {help_text}")
+
+
+if __name__ == "__main__":
+    main()

@@ -31,7 +31,6 @@ class Settings:
     var_dir: str = _setting("var", "Directory for built stores; 'current' points at the served one.")
     host: str = _setting("127.0.0.1", "Address `lod serve` listens on.")
     port: int = _setting(8000, "Port `lod serve` listens on.")
-    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped.")
     keep_stores: int = _setting(2, "Built stores kept on disk (the served one included).")
 
     def __post_init__(self) -> None:

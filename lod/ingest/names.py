@@ -133,11 +133,29 @@ class NameIndex:
             for authority, name, words in node.entries:
                 if name.is_short != want_short or not _case_fits(tokens[i].text, words[0]):
                     continue
-                if authority.kind == "person" and _continues(text, tokens, j):
+                if (
+                    authority.kind == "person"
+                    and _continues(text, tokens, j)
+                    and not self._starts_name(text, tokens, j + 1)
+                ):
                     continue
                 best = (j, authority, name)
                 break
         return best
+
+    def _starts_name(self, text: str, tokens: list[Token], i: int) -> bool:
+        """Some known name begins at token ``i`` (so the token before ended a name)."""
+        node = self.root
+        for j in range(i, len(tokens)):
+            if j > i and not _joined(text, tokens[j - 1], tokens[j]):
+                return False
+            child = node.children.get(tokens[j].folded)
+            if child is None:
+                return False
+            node = child
+            if node.entries:
+                return True
+        return False
 
 
 def _joined(text: str, left: Token, right: Token) -> bool:

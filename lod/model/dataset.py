@@ -11,11 +11,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib.exceptions import ParserError
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
 
 from lod.errors import Violation
 from lod.model.records import Record
+from lod.model.terms import to_rdflib
 from lod.model.vocab import PREFIXES
 from lod.uris import KINDS, Uris, is_slug
 
@@ -37,22 +38,31 @@ def new_graph() -> Graph:
 
 
 def write_trig(records: Iterable[Record], path: Path, uris: Uris, header: str = "") -> None:
-    """Write records as TriG with IRIs relative to the base, atomically (temp file + rename)."""
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    for record in records:
-        graph = dataset.graph(URIRef(uris.data(record.kind, record.slug)))
-        for triple in record.graph:
-            graph.add(triple)
-    text = dataset.serialize(format="trig")
-    if not any(f'"{uris.base}' in str(o) or f"<{uris.base}" in str(o) for _, _, o, _ in dataset.quads()):
+    """Write records as TriG, one graph per record in a stable order, IRIs relative to the base.
+
+    The file is written to a temporary name and renamed, so a reader never sees half of it.
+    """
+    prefixes = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items()))
+    blocks = []
+    for record in sorted(records, key=lambda r: (KINDS.index(r.kind), _natural(r.slug))):
+        graph = new_graph()
+        graph += record.graph
+        turtle = graph.serialize(format="turtle")
+        # Lines are not indented: a long literal's own lines must stay exactly as they are.
+        body = re.sub(r"^@prefix [^\n]*\n", "", turtle, flags=re.MULTILINE).strip()
+        blocks.append(f"<{uris.data(record.kind, record.slug)}> {{\n{body}\n}}\n")
+    text = prefixes + "\n" + "\n".join(blocks)
+    if f'"{uris.base}' not in text:
         text = text.replace(f"<{uris.base}", "<")
-    text = re.sub(r"^@base <[^>]*> \.\n", "", text, flags=re.MULTILINE)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(path.suffix + ".tmp")
     temporary.write_text(header + text, encoding="utf-8")
     temporary.replace(path)
+
+
+def _natural(slug: str) -> list[tuple[int, str]]:
+    """Sort key that puts ``mention-9`` before ``mention-10``."""
+    return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", slug)]
 
 
 def read_records(data_dir: Path, uris: Uris) -> Loaded:
@@ -98,38 +108,36 @@ class _FileProblem(Exception):
 
 def _read_file(path: Path, data_dir: Path, uris: Uris) -> Iterator[Record]:
     kind = path.parent.name
-    if path.suffix == ".ttl":
-        if not is_slug(path.stem):
-            raise _FileProblem("file-name", f"{path.stem!r} is not a slug (lower-case words joined by '-')")
-        graph = new_graph()
-        _parse(graph, path, "turtle", uris)
-        yield Record(kind, path.stem, graph)
-        return
-    dataset = Dataset()
-    _parse(dataset, path, "trig", uris)
-    for context in dataset.contexts():
-        if len(context) == 0 or context.identifier == dataset.default_context.identifier:
-            if len(context):
-                raise _FileProblem("named-graphs", "triples outside any named graph")
-            continue
-        found = uris.record_of(str(context.identifier))
-        if found is None or str(context.identifier) != uris.data(*found):
-            raise _FileProblem(
-                "graph-name",
-                f"graph <{context.identifier}> is not a record graph name under {uris.base}data/",
-            )
-        graph = new_graph()
-        for triple in context:
-            graph.add(triple)
+    if path.suffix == ".ttl" and not is_slug(path.stem):
+        raise _FileProblem("file-name", f"{path.stem!r} is not a slug (lower-case words joined by '-')")
+    graphs: dict[str, Graph] = {}
+    for quad in _parse(path, uris):
+        if path.suffix == ".ttl":
+            name = uris.data(kind, path.stem)
+        elif isinstance(quad.graph_name, ox.NamedNode):
+            name = quad.graph_name.value
+        else:
+            raise _FileProblem("named-graphs", "triples outside any named graph")
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = new_graph()
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    if path.suffix == ".ttl" and not graphs:
+        raise _FileProblem("empty", "the file holds no triples")
+    for name, graph in graphs.items():
+        found = uris.record_of(name)
+        if found is None or name != uris.data(*found):
+            raise _FileProblem("graph-name", f"graph <{name}> is not a record graph name under {uris.base}data/")
         yield Record(found[0], found[1], graph)
 
 
-def _parse(graph: Graph, path: Path, fmt: str, uris: Uris) -> None:
+def _parse(path: Path, uris: Uris) -> list[ox.Quad]:
+    fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.TRIG
     try:
-        graph.parse(path, format=fmt, publicID=uris.base)
-    except (ParserError, SyntaxError, ValueError) as err:
+        return list(ox.parse(path=path, format=fmt, base_iri=uris.base))
+    except SyntaxError as err:
         message = " ".join(str(err).split())
-        raise _FileProblem("syntax", f"not valid {fmt.upper() if fmt == 'trig' else 'Turtle'}: {message}") from None
+        raise _FileProblem("syntax", f"not valid {'Turtle' if path.suffix == '.ttl' else 'TriG'}: {message}") from None
 
 
 def _structure(record: Record, uris: Uris, path: Path) -> list[Violation]:

@@ -93,5 +93,5 @@ def normalise(path: str, raw: str) -> PageText:
         offset += len(line)
         blank = 0
     if not lines:
-        raise UnreadablePage(path, 1, "the file holds no text")
+        raise UnreadablePage(path, 1, "the file is empty (it holds only whitespace)")
     return PageText(path, "".join(parts), tuple(lines))

@@ -26,7 +26,7 @@ from lod.model.validation import validate
 from lod.model.vocab import RDF, RDFS
 from lod.settings import Settings
 from lod.store.embedded import CURRENT, META, STORES
-from lod.store.terms import to_oxigraph
+from lod.model.terms import to_oxigraph
 from lod.uris import Uris
 
 Progress = Callable[[str], None]
@@ -120,10 +120,18 @@ def with_references(records: list[Record], uris: Uris) -> tuple[list[Record], li
 
 
 def _quads(records: list[Record], uris: Uris) -> Iterator[ox.Quad]:
+    """Each triple in its record's graph, and once in the default graph.
+
+    The default graph is the RDF merge of all record graphs: a set, so a label carried by many
+    records (as a reference) is one triple there, and queries without ``GRAPH`` see no duplicates.
+    """
+    default = ox.DefaultGraph()
     for record in records:
         graph = ox.NamedNode(uris.data(record.kind, record.slug))
         for s, p, o in record.graph:
-            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
+            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+            yield ox.Quad(*triple, graph)  # type: ignore[arg-type]
+            yield ox.Quad(*triple, default)  # type: ignore[arg-type]
 
 
 def _load(path: Path, records: list[Record], uris: Uris, progress: Progress) -> int:

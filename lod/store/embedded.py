@@ -93,7 +93,7 @@ class EmbeddedStore:
         store, _ = self.current()
         return store.contains_named_graph(ox.NamedNode(graph))
 
-    def query(self, sparql: str, union: bool = True) -> Any:
-        """Run a SPARQL query with the union of record graphs as the default graph."""
+    def query(self, sparql: str) -> Any:
+        """Run a SPARQL query; the default graph is the merge of all record graphs."""
         store, _ = self.current()
-        return store.query(sparql, use_default_graph_as_union=union)
+        return store.query(sparql)

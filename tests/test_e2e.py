@@ -1,0 +1,84 @@
+"""The served process: a real `lod serve` (uvicorn) on loopback, and the CLI beside it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from rdflib import Graph
+
+from lod.settings import Settings
+from tests.conftest import ROOT, lod_env
+
+README = ROOT / "README.md"
+
+
+def test_records_over_http(server: str) -> None:
+    with httpx.Client(base_url=server) as http:
+        found = http.get("/id/person/kim-du-bong", headers={"Accept": "text/turtle"})
+        assert found.status_code == 303
+        location = found.headers["location"]
+        assert location == "http://127.0.0.1:8000/data/person/kim-du-bong"
+        turtle = http.get("/data/person/kim-du-bong", headers={"Accept": "text/turtle"})
+        graph = Graph().parse(data=turtle.text, format="turtle")
+        assert ("Kim Tu Bong" in {str(o) for o in graph.objects()}) is True
+        assert (
+            http.get("/data/person/kim-du-bong", headers={"Accept": "application/ld+json"}).json()["_label"]
+            == "Kim Du-bong"
+        )
+
+
+def test_readme_urls_answer_as_documented(server: str) -> None:
+    """Every `curl` line in the README's "Try it" section, against the running server."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Try it") :].split("\n## ", 1)[0]
+    commands = re.findall(r"^curl (.*)$", section, flags=re.MULTILINE)
+    assert len(commands) >= 4
+    with httpx.Client() as http:
+        for command in commands:
+            accept = re.search(r"-H 'Accept: ([^']+)'", command)
+            url = re.search(r"(http://127\.0\.0\.1:8000/\S*)", command)
+            assert url is not None, command
+            target = url.group(1).replace("http://127.0.0.1:8000/", server)
+            response = http.get(target, headers={"Accept": accept.group(1)} if accept else {})
+            assert response.status_code in (200, 303), command
+
+
+def test_query_and_build_while_serving(server: str, built: Settings, tmp_path: Path) -> None:
+    env = lod_env(var_dir=built.var_dir, data_dir=built.data_dir)
+    query = subprocess.run(
+        [sys.executable, "-m", "lod.cli", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.cidoc-crm.org/cidoc-crm/E21_Person> }"],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert query.stdout.split()[1] == "24"
+    validate = subprocess.run(
+        [sys.executable, "-m", "lod.cli", "validate"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    before = httpx.get(f"{server}healthz").json()["build"]
+    data = tmp_path / "triples"
+    shutil.copytree(built.data_dir, data)
+    (data / "person" / "kim-il-sung.ttl").unlink()
+    for path in data.rglob("*"):
+        if path.is_file() and "kim-il-sung" in path.read_text(encoding="utf-8"):
+            path.unlink()
+    shutil.rmtree(data / "document")
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "lod.cli", "build"],
+        env=lod_env(var_dir=built.var_dir, data_dir=str(data)),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    try:
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        after = httpx.get(f"{server}healthz").json()["build"]
+        assert after != before
+        assert httpx.get(f"{server}id/person/kim-il-sung").status_code == 404
+    finally:
+        subprocess.run([sys.executable, "-m", "lod.cli", "build"], env=env, cwd=ROOT, capture_output=True, check=True)
+    assert httpx.get(f"{server}id/person/kim-il-sung").status_code == 303
