@@ -42,8 +42,8 @@ def test_ingest_reports_bad_pages_and_processes_the_others(data_copy: Path, tmp_
     assert "1 of 6 page(s) ingested" in err
     assert "Traceback" not in out + err
     assert (
-        f"ok    {SEED} → {data_copy}/document/journal-soviet-ambassador-dprk-am-puzanov-25-october-1957.trig (107 records)"
-        in out
+        f"ok    {SEED} → {data_copy}/document/"
+        "journal-soviet-ambassador-dprk-am-puzanov-25-october-1957.trig (107 records)" in out
     )
     assert "unresolved name 'Party Committee'" in out
     outcomes = json.loads(report.read_text())

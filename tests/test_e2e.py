@@ -15,6 +15,7 @@ from lod.settings import Settings
 from tests.conftest import ROOT, lod_env
 
 README = ROOT / "README.md"
+PERSON_CLASS = "http://www.cidoc-crm.org/cidoc-crm/E21_Person"
 
 
 def test_records_over_http(server: str) -> None:
@@ -51,7 +52,7 @@ def test_readme_urls_answer_as_documented(server: str) -> None:
 def test_query_and_build_while_serving(server: str, built: Settings, tmp_path: Path) -> None:
     env = lod_env(var_dir=built.var_dir, data_dir=built.data_dir)
     query = subprocess.run(
-        [sys.executable, "-m", "lod.cli", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://www.cidoc-crm.org/cidoc-crm/E21_Person> }"],
+        [sys.executable, "-m", "lod.cli", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <" + PERSON_CLASS + "> }"],
         env=env, cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert query.stdout.split()[1] == "24"

@@ -221,7 +221,8 @@ def test_registry_and_distribution_variants() -> None:
             "no recognisable date",
         ),
         (
-            "Skip to content\n\nMarch 3, 1958\n\nThis document was made possible with support from X\n\nI visited Nam Il.\n",
+            "Skip to content\n\nMarch 3, 1958\n\n"
+            "This document was made possible with support from X\n\nI visited Nam Il.\n",
             5,
             "no title",
         ),

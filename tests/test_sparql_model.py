@@ -96,5 +96,7 @@ def test_the_author_translator_and_archive_of_the_document(built: Settings) -> N
 
 
 def test_distribution_recipients_are_not_participants(built: Settings) -> None:
-    query = "SELECT ?e WHERE { ?e crm:P11_had_participant/rdfs:label ?n . FILTER (?n IN ('A. A. Gromyko', 'N. T. Fedorenko')) }"
+    query = """SELECT ?e WHERE {
+        ?e crm:P11_had_participant/rdfs:label ?n . FILTER (?n IN ('A. A. Gromyko', 'N. T. Fedorenko'))
+    }"""
     assert rows(built, query) == []

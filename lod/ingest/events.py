@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from lod.ingest.authority import Authority
 from lod.ingest.names import Mention
 from lod.sources.dates import MONTHS, TEXT_DATE, iso, nearest_year
+from lod.sources.formulas import OPENING
 from lod.sources.record import DayEntry, DocumentRecord, Span
 from lod.timespan import duration_seconds, find_durations
 
@@ -49,14 +50,6 @@ class Event:
         return duration_seconds(self.duration.text) if self.duration else None
 
 
-_OPENING = re.compile(
-    r"^(?:[…\.]+\s*)?(?:(?:In the (?:morning|afternoon|evening)|At \d{3,4}|On \d{1,2} \w+(?: \d{4})?|"
-    r"In accordance with [^.]*?|By (?:a )?previous agreement|Today|Later|Then),?\s+)?"
-    r"(?:I (?:visited|received|met|had (?:a|another) (?:conversation|meeting|talk)|was (?:at|present at|invited)|"
-    r"participated|attended|went|accidentally encountered|paid a visit)|I and \[?my\]? wife were invited|"
-    r"A (?:reception|cocktail party|dinner|lunch|breakfast) was (?:held|given)|"
-    r"The conversation with .{3,60} was held)\b",
-)
 _INVITED_BY = re.compile(r"\bat (?:his|her|their) invitation\b|\bat the invitation of\b", re.IGNORECASE)
 _AT_REQUEST = re.compile(r"\(?\bat (?:his|her|their) (?:own )?request\)?|\bat the request of\b", re.IGNORECASE)
 _CHANCE = re.compile(r"\baccidentally\b|\bby chance\b", re.IGNORECASE)
@@ -71,27 +64,41 @@ _PRESENT = re.compile(
 )
 _REPORT_INTRO = re.compile(
     r"\b(?:provided|gave) (?:me )?information (?:about|on)\b|\binformed me (?:about|of|that)\b"
-    r"|\btold me (?:about|that)\b|\breported (?:to me )?that\b",
+    r"|\btold me (?:about|that)\b|\breported (?:to me )?that\b|\bsaid that\b",
     re.IGNORECASE,
 )
+#: A meeting held before the report: a body's meeting, or someone's meeting in the past tense.
 _BODY_MEETING = re.compile(r"\b(?:meeting|session|plenum|Plenum|Presidium|conference)\b")
-_SESSION_WORDS = re.compile(r"\b(?:Presidium|Plenum|Politburo|Secretariat|Committee|CC|session|plenum|congress)\b")
+_HELD_BEFORE = re.compile(r"\b(?:had held|held a|convened|had (?:discussed|examined|considered|approved)|took place)\b")
+_SESSION_WORDS = re.compile(
+    r"\b(?:Presidium|Plenum|Politburo|Secretariat|Committee|CC|Cabinet|session|plenum|congress)\b"
+)
+_WORD = r"(?:[A-Z][a-z]?\.|[A-Z][\w'’-]*)"
+_NAME_WORDS = rf"(?:the )?(?:other )?(?:{_WORD} +)*(?:{_WORD}|members)"
+#: A name that is the subject of an act at the meeting: ``Kim Du-bong replied``,
+#: ``Kim Il Sung and other Presidium members directed``, ``Pak Jeong-ae [Pak Jong Ae] and Kim Chang-man asked``.
 _SPEECH = re.compile(
-    r"^(?:,? (?:and )?(?:the )?(?:other )?(?:[A-Z][\w-]* )?members)?\s+"
-    r"(?:(?:then|also|again|actually|further|first|once again|patiently|repeatedly)\s+)?"
+    rf"^(?: ?\[[^\]\n]*\])?(?:(?:, *| +and +|, +and +){_NAME_WORDS}(?: ?\[[^\]\n]*\])?)* +"
+    r"(?:(?:then|also|again|actually|further|first|once again|patiently|repeatedly) +)?"
     r"(?:spoke|said|read|replied|directed|asked|reminded|answered|stated|declared|proposed|explained|agreed"
     r"|noted|emphasi[sz]ed|critici[sz]ed|insisted|objected|acknowledged|admitted|suggested|announced"
-    r"|decided|examined|tried)\b"
+    r"|decided|examined|tried|demanded)\b"
 )
 _PLAN = re.compile(
-    r"\b(?:decided|agreed (?:to|that)|will|would|plans?|planned|intends?|intended|scheduled|expects?"
-    r"|set (?:this|the|a) meeting)\b"
+    r"\b(?:decided|agreed|asked|proposed|suggested|will|would|plans?|planned|intends?|intended|scheduled"
+    r"|expects?|set)\b"
 )
+_PLANNED_THING = re.compile(r"\b(?:meeting|arrival|visit|hear|receive|session|talks|reception|conversation)\b")
+_POSSESSIVE = re.compile(r"^['’]s\b")
+_AUTHOR_INCLUDED = re.compile(r"\b(?:I|me|my|our|us)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my)\b")
 _TODAY = re.compile(r"\btoday(?:'s|’s)?\b", re.IGNORECASE)
 _YESTERDAY = re.compile(r"\byesterday(?:'s|’s)?\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*(?=\s+[A-Z\[“\"(…]|\s*$)")
 #: A period that ends an initial or a title, not a sentence: ``A. M.``, ``Cde.``, ``No.``
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Cde|Cdes|Comr|Mr|Mrs|Dr|No|Nº|St|Op|Gen|Col|Lt))$")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Ye|Yu|Ya|Yo|Zh|Ch|Sh|Kh|Ts|Cde|Cdes|Comr|Mr|Mrs|Dr|No|Nº|St|Op|Gen|Col|Lt))$"
+)
 
 
 @dataclass(frozen=True)
@@ -123,23 +130,11 @@ def _day_date(record: DocumentRecord, day: DayEntry) -> str | None:
 
 
 def _meetings(day: DayEntry, day_date: str | None) -> list[_Meeting]:
-    """Sections split further where a paragraph opens with a meeting formula."""
-    meetings: list[_Meeting] = []
-    for section in day.sections:
-        current: list[Span] = []
-        has_opening = False
-        for paragraph in (p for p in day.paragraphs if section.start <= p.start < section.end + 1):
-            opens = bool(_OPENING.match(paragraph.text))
-            if opens and has_opening and current:
-                meetings.append(_Meeting(tuple(current), day_date))
-                current = []
-            has_opening = has_opening or opens
-            if opens:
-                has_opening = True
-            current.append(paragraph)
-        if current:
-            meetings.append(_Meeting(tuple(current), day_date))
-    return meetings
+    """The day's sections (the parser splits meetings), each with its paragraphs."""
+    return [
+        _Meeting(tuple(p for p in day.paragraphs if section.start <= p.start < section.end + 1), day_date)
+        for section in day.sections
+    ]
 
 
 def _from_meeting(text: str, meeting: _Meeting, mentions: Sequence[Mention], author: Authority | None) -> list[Event]:
@@ -149,17 +144,19 @@ def _from_meeting(text: str, meeting: _Meeting, mentions: Sequence[Mention], aut
     first = meeting.paragraphs[0]
     opening = _first_sentence(first)
     report_at = _report_start(meeting)
-    held_end = report_at.start if report_at else span.end
+    zone = _report_zone(text, meeting, report_at) if report_at else None
     events: list[Event] = []
     date = meeting.date
     if date is None and (found := TEXT_DATE.search(opening.text)) and found[4]:
         date = iso(int(found[4]), MONTHS[found[3].lower()], int(found[2]))
-    if _OPENING.match(first.text):
+    if OPENING.match(first.text):
         places = [m for m in everything if m.authority.kind == "place" and opening.start <= m.start < opening.end]
-        at = next((m.authority for m in places if text[max(0, m.start - 3) : m.start] == "at "), None)
-        events.append(_held(text, meeting, opening, inside, held_end, author, date, at))
-    if report_at is not None:
-        events.append(_reported(text, meeting, report_at, inside, author, date))
+        at = next(
+            (m.authority for m in places if re.search(r"\bat (?:the )?$", text[max(0, m.start - 7) : m.start])), None
+        )
+        events.append(_held(text, meeting, opening, inside, zone, author, date, at))
+    if report_at is not None and zone is not None:
+        events.append(_reported(text, meeting, report_at, zone, inside, author, date))
     for sentence in _sentences(meeting.paragraphs):
         planned = _planned(sentence, inside, author, date)
         if planned is not None:
@@ -172,20 +169,23 @@ def _held(
     meeting: _Meeting,
     opening: Span,
     inside: Sequence[Mention],
-    held_end: int,
+    zone: Span | None,
     author: Authority | None,
     date: str | None,
     place: Authority | None,
 ) -> Event:
-    counterparts = _authorities(m for m in inside if opening.start <= m.start < opening.end)
-    counterparts = [a for a in counterparts if a != author]
-    persons = [a for a in counterparts if a.kind == "person"]
+    # Groups in an opening sentence are roles (``Deputy Chairman of the KWP CC Pak Geum-cheol``).
+    persons = [
+        a for a in _authorities(m for m in inside if opening.start <= m.start < opening.end) if a.kind == "person"
+    ]
+    persons = [a for a in persons if a != author]
+    counterparts = persons
     initiator: Authority | None = author
     if _CHANCE.search(opening.text):
         initiator = None
     elif (_INVITED_BY.search(opening.text) or _AT_REQUEST.search(opening.text)) and persons:
         initiator = persons[0]
-    held = [s for s in _sentences(meeting.paragraphs) if s.end <= held_end]
+    held = [s for s in _sentences(meeting.paragraphs) if zone is None or not zone.start <= s.start < zone.end]
     for sentence in held:
         invited = re.search(r"\b(?:invited me|asked me to come)\b", sentence.text)
         names = [m for m in inside if sentence.start <= m.start < sentence.end and m.authority.kind == "person"]
@@ -194,11 +194,11 @@ def _held(
     present = []
     for sentence in held:
         if _PRESENT.search(sentence.text):
-            present += [m for m in inside if sentence.start <= m.start < sentence.end]
+            present += [m for m in inside if sentence.start <= m.start < sentence.end and m.authority.kind == "person"]
     participants = _authorities([*([author] if author else []), *counterparts, *(m.authority for m in present)])
     duration = next((d for s in held for d in find_durations(s, lasted_only=True)), None)
     kinds = ["reception" if _RECEPTION.search(opening.text) else "meeting"]
-    if re.search(r"\bconversation\b", text[meeting.span.start : held_end]):
+    if any(re.search(r"\bconversation\b", s.text) for s in held):
         kinds.append("conversation")
     return Event(
         status=Status.ATTENDED,
@@ -215,28 +215,44 @@ def _held(
 def _report_start(meeting: _Meeting) -> Span | None:
     """The sentence that opens a second-hand report of a body's meeting, if any."""
     for sentence in _sentences(meeting.paragraphs):
-        if _REPORT_INTRO.search(sentence.text) and _BODY_MEETING.search(sentence.text):
+        verb = _REPORT_INTRO.search(sentence.text)
+        if verb is None:
+            continue
+        after = sentence.text[verb.end() :]
+        is_said = verb.group().lower() == "said that"
+        if _HELD_BEFORE.search(after) or (not is_said and _BODY_MEETING.search(after)):
             return sentence
     return None
+
+
+def _report_zone(text: str, meeting: _Meeting, intro: Span) -> Span:
+    """The report: from its opening sentence to the first sentence that is the author's own again
+    (one that says I, me or my, or who was present at the conversation)."""
+    end = meeting.span.end
+    for sentence in _sentences(meeting.paragraphs):
+        if sentence.start > intro.start and (_FIRST_PERSON.search(sentence.text) or _PRESENT.search(sentence.text)):
+            end = sentence.start
+            break
+    return Span(intro.start, end, text[intro.start : end])
 
 
 def _reported(
     text: str,
     meeting: _Meeting,
     intro: Span,
+    zone: Span,
     inside: Sequence[Mention],
     author: Authority | None,
     date: str | None,
 ) -> Event:
-    zone = Span(intro.start, meeting.span.end, text[intro.start : meeting.span.end])
     verb = _REPORT_INTRO.search(intro.text)
     verb_at = intro.start + (verb.start() if verb else 0)
     before = [m for m in inside if intro.start <= m.start < verb_at and m.authority.kind == "person"]
     reporter = before[-1].authority if before else None
     in_zone = [m for m in inside if zone.start <= m.start < zone.end]
-    bodies = _authorities(
-        m for m in in_zone if m.start < intro.end and m.authority.kind == "group" and _SESSION_WORDS.search(m.quote)
-    )
+    groups = [m for m in in_zone if verb_at <= m.start < intro.end and m.authority.kind == "group"]
+    bodies = [groups[0].authority] if groups else []
+    initiator = bodies[0] if bodies else _holder(text, intro, verb_at, inside)
     speakers = [m.authority for m in in_zone if _SPEECH.match(text[m.end : zone.end])]
     participants = _authorities([*bodies, *speakers])
     participants = [a for a in participants if a not in (author, reporter)]
@@ -247,38 +263,52 @@ def _reported(
         when = (datetime.date.fromisoformat(date) - datetime.timedelta(days=1)).isoformat()
     elif (found := TEXT_DATE.search(intro.text)) and date:
         when = _resolve(found, date)
-    reported_sentences = [s for s in _sentences(meeting.paragraphs) if s.start >= intro.start]
+    reported_sentences = [s for s in _sentences(meeting.paragraphs) if zone.start <= s.start < zone.end]
     duration = next((d for s in reported_sentences for d in find_durations(s, lasted_only=False)), None)
     return Event(
         status=Status.REPORTED,
         kinds=("session",) if bodies else ("meeting",),
         date=when,
-        initiator=bodies[0] if bodies else None,
+        initiator=initiator,
         participants=tuple(participants),
         evidence=intro,
         duration=duration,
     )
 
 
-def _planned(sentence: Span, inside: Sequence[Mention], author: Authority | None, date: str | None) -> Event | None:
-    if date is None or not _PLAN.search(sentence.text):
+def _holder(text: str, intro: Span, verb_at: int, inside: Sequence[Mention]) -> Authority | None:
+    """Who held a reported meeting that no body held: the person just before ``had held``."""
+    held = _HELD_BEFORE.search(intro.text, verb_at - intro.start)
+    if held is None:
         return None
-    found = TEXT_DATE.search(sentence.text)
+    before = [m for m in inside if verb_at <= m.start < intro.start + held.start() and m.authority.kind == "person"]
+    return before[-1].authority if before else None
+
+
+def _planned(sentence: Span, inside: Sequence[Mention], author: Authority | None, date: str | None) -> Event | None:
+    """A meeting announced for a later date: who decided or asked, who is to take part, when."""
+    marker = _PLAN.search(sentence.text)
+    if date is None or marker is None or not _PLANNED_THING.search(sentence.text, marker.end()):
+        return None
+    found = TEXT_DATE.search(sentence.text, marker.end())
     if found is None:
         return None
     when = _resolve(found, date)
     if when is None or when <= date:
         return None
     names = [m for m in inside if sentence.start <= m.start < sentence.end]
-    participants = _authorities(m for m in names)
-    bodies = [a for a in participants if a.kind == "group"]
-    subject = names[0].authority if names and names[0].start - sentence.start < 12 else None
+    marker_at = sentence.start + marker.start()
+    deciders = [
+        m for m in names if m.start < marker_at and not _POSSESSIVE.match(sentence.text[m.end - sentence.start :])
+    ]
+    people = [author] if author is not None and _AUTHOR_INCLUDED.search(sentence.text) else []
+    participants = _authorities([*(m.authority for m in names), *people])
     is_session = any(_SESSION_WORDS.search(m.quote) for m in names if m.authority.kind == "group")
     return Event(
         status=Status.PLANNED,
         kinds=("session",) if is_session else ("meeting",),
         date=when,
-        initiator=subject if subject in bodies else None,
+        initiator=deciders[-1].authority if deciders else None,
         participants=tuple(participants),
         evidence=sentence,
     )

@@ -23,12 +23,31 @@ _TITLE_PATTERNS = (
     re.compile(rf"^(?:Report|Note|Information) from (?:Ambassador )?(?P<name>{_PERSON})(?=,|$| on\b| to\b)"),
 )
 _SIGNED = (
+    re.compile(r"^(?P<name>[A-ZÁ-ŽА-Я][a-zá-žа-я'’-]+(?: [A-ZÁ-ŽА-Я][a-zá-žа-я'’-]+){1,2})$", re.MULTILINE),
     re.compile(r"[(/]\s*(?P<name>(?:[A-ZА-Я][a-z]?\.\s?){1,3}\s*[A-ZА-Я][\w'’-]+)\s*[)/]"),
     re.compile(r"^(?P<name>(?:[A-ZА-Я] ){3,}[A-ZА-Я])$", re.MULTILINE),
     re.compile(
         r"^(?:\d{1,2}[./][\dIVX]+[./-]\d{2,4}\.?\s+)?(?P<name>(?:[A-Z]\.\s?){0,3}[A-Z][a-z'’-]+)$",
         re.MULTILINE,
     ),
+)
+
+
+_NOT_NAMES = frozenset(
+    {
+        "Ambassador",
+        "Devotedly",
+        "Counsellor",
+        "Counselor",
+        "Deputy",
+        "Minister",
+        "Chargé",
+        "Head",
+        "Third",
+        "Second",
+        "First",
+        "Attaché",
+    }
 )
 
 
@@ -44,7 +63,7 @@ def signature_authors(signature: Span) -> list[Span]:
     """The signer's name in a signature block."""
     for pattern in _SIGNED:
         for m in pattern.finditer(signature.text):
-            if m["name"] in {"Ambassador", "Devotedly"}:
+            if m["name"].split()[0] in _NOT_NAMES:
                 continue
             return [Span(signature.start + m.start("name"), signature.start + m.end("name"), m["name"])]
     return []

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from lod.sources.dates import DAY_HEADING, MONTHS, date_line_iso, iso, nearest_year, reference_date
+from lod.sources.formulas import OPENING
 from lod.sources.record import DayEntry, DistributionEntry, DocumentDate, Span
 from lod.sources.text import PageText
 
@@ -24,7 +25,7 @@ _NAME_LINE = re.compile(r"^[A-ZÁ-ŽА-Я][\w'’-]+(?: [A-ZÁ-ŽА-Я][\w'’-]
 _SPACED_CAPS = re.compile(r"^(?:[A-ZА-ЯЁ] ){3,}[A-ZА-ЯЁ]$")
 _INITIALS_NAME = re.compile(rf"^{_INITIALS}\s*[A-ZА-ЯЁ][a-zа-яё'’-]+$")
 _DATED_NAME = re.compile(r"^\d{1,2}[./][\dIVX]+[./-]\d{2,4}\.?\s+[A-ZА-ЯЁ][a-zа-яё]+$")
-_CLOSING = re.compile(r"^(?:Devotedly|Sincerely|Respectfully|Faithfully|With (?:communist|comradely) greetings)\b.*,$")
+_CLOSING = re.compile(r"^(?:Devotedly|Sincerely|Respectfully|Faithfully|Yours|With (?:[a-z]+ )?greetings)\b.*,$")
 COPIES = re.compile(r"^(?:[A-Za-z]+|\d+) copies\b|^Copies:|^Distributed according", re.IGNORECASE)
 DISTRIBUTION_ITEM = re.compile(r"^(\d+(?:st|nd|rd|th)?\.?\s*-\s*)(\S.*)$")
 SEPARATOR = re.compile(r"^(?:x\s?x\s?x|xxx|\*\s?\*\s?\*|\[(?:…|\.\.\.|\.…|….)\])$", re.IGNORECASE)
@@ -41,6 +42,8 @@ _ALWAYS_HEADER = re.compile(
     r"^(?:Ciphered Telegram|FROM:|Sent\b|Received in\b|Arrived\b|Deciphered\b|Distribution list|Typed by\b"
     r"|Copy N|Produced in\b|\[(?:faded |partial )?(?:image of a )?stamp|\[handwri)"
 )
+#: A numbered section or point opening the body: ``I. Polish-Korean relations.``, ``1) On …``
+_NUMBERED = re.compile(r"^(?:[IVX]+|\d{1,2})[.)]\s+[A-Z]")
 _LABEL = re.compile(
     r"^(?:Time|Place|Participants|Interpreter|Recorder|Foreign guests|Accompanying persons|Recording officials"
     r"|Person attending the meeting|Date and Time|Interpretation and Minutes|Location|Subject|To|From):"
@@ -116,8 +119,15 @@ def _signature(texts: list[str], first: int, last: int) -> tuple[int, int] | Non
         is_signature_line(texts[start - 1]) or _is_role_line(texts[start - 1]) or _CLOSING.match(texts[start - 1])
     ):
         start -= 1
+    closing = next((i for i in range(start, end + 1) if _CLOSING.match(texts[i])), None)
     while end + 1 <= last and (
-        is_signature_line(texts[end + 1]) or (_CLOSING.match(texts[end]) and len(texts[end + 1].split()) <= 4)
+        is_signature_line(texts[end + 1])
+        or (
+            closing is not None
+            and end - closing < 2
+            and len(texts[end + 1].split()) <= 4
+            and not COPIES.match(texts[end + 1])
+        )
     ):
         end += 1
     return start, end
@@ -198,6 +208,8 @@ def _opens_body(texts: list[str], i: int, last: int) -> bool:
         return bool(following) and not is_header_line(following) and not _is_date_only(following)
     if _is_date_only(text) or _LABEL.match(text):
         return False
+    if _NUMBERED.match(text):
+        return True
     words = text.split()
     ends_sentence = text.rstrip("”\"'’)").endswith((".", "!", "?"))
     if len(words) > 16:
@@ -255,20 +267,24 @@ def _heading_date(heading: Span, document_date: DocumentDate) -> DocumentDate | 
 
 
 def _sections(page: PageText, start: int, end: int) -> list[Span]:
-    """Runs of paragraphs between separators and long runs of empty lines (§4.1)."""
+    """Meetings of a day (§11.4): split on separators, long runs of empty lines, a leading
+    ellipsis, and a meeting formula (``I visited …``) once the current section has one."""
     sections = []
     run: list[int] = []
+    has_opening = False
     for i in range(start, end + 1):
         line = page.lines[i]
-        breaks = line.blank_before >= 4 or line.text.startswith(("…", "...", "[…]"))
         if SEPARATOR.match(line.text):
             if run:
                 sections.append(page.lines_span(run[0], run[-1]))
-            run = []
+            run, has_opening = [], False
             continue
+        opens = bool(OPENING.match(line.text))
+        breaks = line.blank_before >= 4 or line.text.startswith(("…", "...", "[…]")) or (opens and has_opening)
         if breaks and run:
             sections.append(page.lines_span(run[0], run[-1]))
-            run = []
+            run, has_opening = [], False
+        has_opening = has_opening or opens
         run.append(i)
     if run:
         sections.append(page.lines_span(run[0], run[-1]))

@@ -47,11 +47,11 @@ def document_type(title: Span, type_line: Span | None, body_start: str) -> Docum
         label = type_line.text
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         return DocumentType(slug=slug, label=TYPES.get(slug, label), printed=type_line)
+    if re.search(r"^Dear\b.*!$", body_start, re.MULTILINE):
+        return DocumentType(slug="letter", label=TYPES["letter"], printed=None)  # a "Report" can be a letter (§9)
     for slug, pattern in _BY_TITLE:
-        if re.search(pattern, title.text, re.IGNORECASE if slug == "diary-entry" else 0):
+        if re.search(pattern, title.text, re.IGNORECASE):
             return DocumentType(slug=slug, label=TYPES[slug], printed=None)
     if re.match(r"Ciphered Telegram\b", body_start):
         return DocumentType(slug="telegram", label=TYPES["telegram"], printed=None)
-    if re.search(r"^Dear\b", body_start, re.MULTILINE):
-        return DocumentType(slug="letter", label=TYPES["letter"], printed=None)
     return None

@@ -1,6 +1,8 @@
 """Wilson Center Digital Archive pages → :class:`DocumentRecord`.
 
->>> record = parse_file("../shared/seeds/puzanov-journal-1957-10-25.txt")  # doctest: +SKIP
+>>> record = parse_file("sources/wilson/puzanov-journal-1957-10-25.txt")
+>>> record.title.text, record.date.iso, [t.text for t in record.translators]
+('Journal of Soviet Ambassador to the DPRK A.M. Puzanov for 25 October 1957', '1957-10-25', ['Gary Goldberg'])
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def parse_file(path: str | Path) -> DocumentRecord:
 def parse_page(path: str, raw: str) -> DocumentRecord:
     """Parse the text of one archive page (``path`` names it in messages).
 
-    >>> page = open("tests/pages/n1-journal-multiday.txt", encoding="utf-8").read()
+    >>> page = Path("tests/pages/n1-journal-multiday.txt").read_text(encoding="utf-8")
     >>> record = parse_page("n1-journal-multiday.txt", page)
     >>> record.family.value, record.date.iso
     ('N1', '1958-03-14')
@@ -54,7 +56,7 @@ def parse_page(path: str, raw: str) -> DocumentRecord:
         text=page.text,
         title=frame.title,
         date=frame.date,
-        document_type=document_type(frame.title, frame.type_line, parts.body.text[:200]),
+        document_type=document_type(frame.title, frame.type_line, _opening_text(parts)),
         body=parts.body,
         days=parts.days,
         authors=authors(frame.title, parts.signature),
@@ -75,6 +77,11 @@ def parse_page(path: str, raw: str) -> DocumentRecord:
         original_language=frame.original_language,
         classification=frame.classification,
     )
+
+
+def _opening_text(parts: body.Parts) -> str:
+    """The header and the start of the body, where salutations and transmission headers stand."""
+    return ((parts.header.text + "\n") if parts.header else "") + parts.body.text[:300]
 
 
 def _flat_parts(text: Span) -> body.Parts:

@@ -22,11 +22,11 @@ from rdflib import URIRef
 from lod.errors import BuildError, ValidationFailed, Violation
 from lod.model.dataset import read_records
 from lod.model.records import Record
+from lod.model.terms import to_oxigraph
 from lod.model.validation import validate
 from lod.model.vocab import RDF, RDFS
 from lod.settings import Settings
 from lod.store.embedded import CURRENT, META, STORES
-from lod.model.terms import to_oxigraph
 from lod.uris import Uris
 
 Progress = Callable[[str], None]
