@@ -9,8 +9,8 @@ from rdflib import Graph, URIRef
 from rdflib.exceptions import ParserError
 
 from lod.errors import AuthorityError
-from lod.model.vocab import CRM, RDFS
 from lod.uris import Uris
+from lod.vocab import CRM, RDFS
 
 AUTHORITY_KINDS = ("person", "group", "place")
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from lod.ingest.authority import Authority
 from lod.ingest.names import Mention
+from lod.ingest.timespan import duration_seconds, find_durations
 from lod.sources.dates import MONTHS, TEXT_DATE, iso, nearest_year
 from lod.sources.formulas import OPENING
 from lod.sources.record import DayEntry, DocumentRecord, Span
-from lod.timespan import duration_seconds, find_durations
 
 
 class Status(enum.StrEnum):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 
 from lod.ingest.names import Mention
-from lod.model.vocab import OA, RDF, RDFS, XSD
 from lod.sources.record import Span
 from lod.uris import Uris
+from lod.vocab import OA, RDF, RDFS, XSD
 
 CONTEXT = 32
 

@@ -17,8 +17,8 @@ from rdflib import BNode, Graph, URIRef
 from lod.errors import Violation
 from lod.model.records import Record
 from lod.model.terms import to_rdflib
-from lod.model.vocab import PREFIXES
 from lod.uris import KINDS, Uris, is_slug
+from lod.vocab import PREFIXES
 
 
 @dataclass(frozen=True)

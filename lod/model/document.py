@@ -6,8 +6,8 @@ from rdflib import Graph, Literal, URIRef
 
 from lod.ingest.document import ResolvedDocument
 from lod.model.parts import identifier, statement, time_span
-from lod.model.vocab import CRM, RDF, RDFS
 from lod.uris import Uris, slugify
+from lod.vocab import CRM, RDF, RDFS
 
 _LANGUAGES = {
     "english",

@@ -6,8 +6,8 @@ from rdflib import Graph, Literal, URIRef
 
 from lod.ingest.events import Event, Status
 from lod.model.parts import time_span
-from lod.model.vocab import CRM, RDF, RDFS
 from lod.uris import Uris
+from lod.vocab import CRM, RDF, RDFS
 
 _KIND_LABELS = {
     "meeting": "Meeting",

@@ -16,8 +16,8 @@ from typing import Any
 from pyld import jsonld
 
 from lod.errors import LodError
-from lod.model.vocab import ONTOLOGY_DIR
 from lod.uris import Uris
+from lod.vocab import ONTOLOGY_DIR
 
 LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -6,8 +6,8 @@ import calendar
 
 from rdflib import Graph, Literal, URIRef
 
-from lod.model.vocab import CRM, RDF, RDFS, XSD
-from lod.timespan import day_bounds
+from lod.ingest.timespan import day_bounds
+from lod.vocab import CRM, RDF, RDFS, XSD
 
 
 def statement(graph: Graph, iri: URIRef, content: str, kind: URIRef, label: str | None = None) -> URIRef:

@@ -11,8 +11,8 @@ from rdflib.term import Node
 
 from lod.errors import Violation
 from lod.model.records import Record
-from lod.model.vocab import CRM, OA, ONTOLOGY_DIR, RDF
 from lod.uris import Uris
+from lod.vocab import CRM, OA, ONTOLOGY_DIR, RDF
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

@@ -24,10 +24,10 @@ from lod.model.dataset import read_records
 from lod.model.records import Record
 from lod.model.terms import to_oxigraph
 from lod.model.validation import validate
-from lod.model.vocab import RDF, RDFS
 from lod.settings import Settings
 from lod.store.embedded import CURRENT, META, STORES
 from lod.uris import Uris
+from lod.vocab import RDF, RDFS
 
 Progress = Callable[[str], None]
 
@@ -72,6 +72,7 @@ def build(settings: Settings, progress: Progress = lambda message: None) -> Buil
             "records": len(records),
             "triples": triples,
             "kinds": _count_kinds(records),
+            "examples": _examples(records),
         }
         (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         _switch(var_dir, path)
@@ -146,6 +147,14 @@ def _load(path: Path, records: list[Record], uris: Uris, progress: Progress) -> 
     del store
     progress(f"loaded in {time.monotonic() - started:.1f} s")
     return total
+
+
+def _examples(records: list[Record]) -> dict[str, str]:
+    """One slug per kind for the landing page: the first in order."""
+    examples: dict[str, str] = {}
+    for record in sorted(records, key=lambda r: r.slug):
+        examples.setdefault(record.kind, record.slug)
+    return examples
 
 
 def _count_kinds(records: list[Record]) -> dict[str, int]:

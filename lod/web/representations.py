@@ -11,9 +11,9 @@ import pyoxigraph as ox
 
 from lod.errors import NotFound
 from lod.model.jsonld import Term, Triple, record_jsonld
-from lod.model.vocab import PREFIXES
 from lod.store.embedded import EmbeddedStore
 from lod.uris import Uris
+from lod.vocab import PREFIXES
 from lod.web.conneg import JSONLD, NTRIPLES, TURTLE, Format
 
 _OXIGRAPH_FORMATS = {TURTLE.name: ox.RdfFormat.TURTLE, NTRIPLES.name: ox.RdfFormat.N_TRIPLES}
@@ -36,6 +36,13 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
     if isinstance(term, ox.Literal):
         return ("literal", term.value, term.datatype.value, term.language)
     raise TypeError("RDF-star triples are not published")
+
+
+def _order(triple: ox.Triple, root: str) -> tuple[int, str]:
+    """The record itself first, then its parts, then what it refers to."""
+    subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else ""
+    rank = 0 if subject == root else 1 if subject.startswith(root + "#") else 2
+    return rank, str(triple)
 
 
 class Representations:
@@ -67,7 +74,8 @@ class Representations:
         return representation
 
     def _render(self, kind: str, slug: str, quads: list[ox.Quad], fmt: Format) -> bytes:
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        root = self.uris.thing(kind, slug)
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=lambda t: _order(t, root))
         if fmt is JSONLD:
             plain: list[Triple] = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in triples]
             document = record_jsonld(plain, self.uris.thing(kind, slug), self.uris)

@@ -39,4 +39,4 @@ __all__ = [
 ]
 
 #: ``ontology/`` in the repository: shapes and JSON-LD contexts.
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
