@@ -156,3 +156,13 @@ def test_every_iri_under_the_base_dereferences(client: Client, built: Settings) 
     context = client.get("/ns/lod.jsonld")
     assert context.status_code == 200 and "@context" in json.loads(context.text)
     assert client.get("/ns/linked-art.json").status_code == 200
+
+
+def test_a_store_built_for_another_base_is_refused(built: Settings) -> None:
+    from lod.web.app import create_app
+
+    other = Settings(base="https://lod.example.org/", var_dir=built.var_dir, data_dir=built.data_dir)
+    response = Client(create_app(other), base="https://lod.example.org/").get("/id/person/nam-il")
+    assert response.status_code == 503
+    assert "built for base 'http://127.0.0.1:8000/'" in response.json()["error"]["detail"]
+    assert response.headers["retry-after"] == "30"

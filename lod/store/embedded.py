@@ -52,8 +52,9 @@ def current_build(var_dir: Path) -> Build:
 class EmbeddedStore:
     """The served store; reopens itself when a build switches ``var/current``."""
 
-    def __init__(self, var_dir: Path) -> None:
+    def __init__(self, var_dir: Path, base: str | None = None) -> None:
         self.var_dir = var_dir
+        self.base = base
         self._lock = threading.Lock()
         self._target: str | None = None
         self._store: ox.Store | None = None
@@ -72,6 +73,11 @@ class EmbeddedStore:
             with self._lock:
                 if target != self._target or self._store is None or self._build is None:
                     build = current_build(self.var_dir)
+                    if self.base is not None and build.meta.get("base") != self.base:
+                        raise StoreUnavailable(
+                            f"the store in {self.var_dir}/ was built for base {build.meta.get('base')!r}, "
+                            f"not {self.base!r}: run `lod build` with this base"
+                        )
                     try:
                         store = ox.Store.read_only(str(build.path / "store"))
                     except OSError as err:

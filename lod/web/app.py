@@ -31,7 +31,7 @@ _TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 def create_app(settings: Settings) -> FastAPI:
     """A FastAPI app serving the store built under ``settings.var_dir``."""
     uris = Uris(settings.base)
-    store = EmbeddedStore(Path(settings.var_dir))
+    store = EmbeddedStore(Path(settings.var_dir), settings.base)
     representations = Representations(store, uris)
     app = FastAPI(title="lod", summary="Linked open data for archival history", version="0.1.0")
     errors.install(app)
