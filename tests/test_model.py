@@ -16,7 +16,7 @@ from lod.model.jsonld import LocalLoader, context_list, record_jsonld, to_rdf
 from lod.model.records import Record, document_records
 from lod.sources import parse_file
 from lod.uris import Uris
-from lod.web.representations import _term
+from lod.web.representations import term as _term
 from tests.conftest import BASE, ROOT, SEED
 from tests.graphs import assert_isomorphic
 

@@ -35,7 +35,10 @@ def event_label(event: Event, date_label: str | None) -> str:
 
 
 def event_graph(event: Event, slug: str, document: str, uris: Uris) -> Graph:
-    """The event record: types, initiator, participants, time-span, duration, place, source."""
+    """The event record: types, initiator, participants, time-span, duration, place, source.
+
+    The sentence that states the event is kept as ``#source``, part of the document's text.
+    """
     graph = Graph()
     me = URIRef(uris.thing("event", slug))
     date_label = _day_label(event.date) if event.date else None
@@ -60,6 +63,12 @@ def event_graph(event: Event, slug: str, document: str, uris: Uris) -> Graph:
     if event.place is not None:
         graph.add((me, CRM.P7_took_place_at, URIRef(event.place.iri)))
     graph.add((me, CRM.P70i_is_documented_in, URIRef(document)))
+    source = URIRef(uris.part("event", slug, "source"))
+    graph.add((me, CRM.P67i_is_referred_to_by, source))
+    graph.add((source, RDF.type, CRM.E33_Linguistic_Object))
+    graph.add((source, CRM.P190_has_symbolic_content, Literal(event.evidence.text)))
+    graph.add((source, CRM.P2_has_type, URIRef(uris.concept("source-passage"))))
+    graph.add((source, CRM.P106i_forms_part_of, URIRef(f"{document}#text")))
     return graph
 
 

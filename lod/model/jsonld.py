@@ -25,6 +25,18 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _FIRST = ("@context", "id", "type", "_label")
 
+#: Where our JSON-LD knowingly departs from the Linked Art 1.0 JSON Schemas, and why. Served at
+#: ``/ns/`` (the ``la:localVersion`` of every record) and listed in docs/linked-art.md.
+DEVIATIONS: list[dict[str, str]] = [
+    {
+        "id": "links",
+        "where": "every record",
+        "what": "HAL `_links` (self, alternates, versions, inverse relations) sit beside the record; "
+        "they are outside the JSON-LD context, so the data expands without them. The schemas "
+        "allow no extra properties, so records are validated without `_links`.",
+    },
+]
+
 Term = tuple[str, str, str | None, str | None]
 """An RDF term as (kind, value, datatype, language); kind is "iri", "literal" or "blank"."""
 Triple = tuple[Term, Term, Term]

@@ -25,7 +25,7 @@ from lod.model.records import Record
 from lod.model.terms import to_oxigraph
 from lod.model.validation import validate
 from lod.settings import Settings
-from lod.store.embedded import CURRENT, META, STORES
+from lod.store.embedded import CURRENT, LISTS, META, STORES
 from lod.uris import Uris
 from lod.vocab import RDF, RDFS
 
@@ -74,6 +74,7 @@ def build(settings: Settings, progress: Progress = lambda message: None) -> Buil
             "kinds": _count_kinds(records),
             "examples": _examples(records),
         }
+        _write_lists(path, records, uris)
         (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         _switch(var_dir, path)
         progress(f"switched {var_dir}/{CURRENT} to build {build_id}")
@@ -147,6 +148,20 @@ def _load(path: Path, records: list[Record], uris: Uris, progress: Progress) -> 
     del store
     progress(f"loaded in {time.monotonic() - started:.1f} s")
     return total
+
+
+def _write_lists(path: Path, records: list[Record], uris: Uris) -> None:
+    """One file per kind, ``slug<TAB>label`` sorted by label, for the paged lists at ``/id/{kind}/``."""
+    lists = path / LISTS
+    lists.mkdir()
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for record in records:
+        label = record.graph.value(URIRef(uris.thing(record.kind, record.slug)), RDFS.label)
+        text = " ".join(str(label).split()) if label is not None else record.slug
+        by_kind.setdefault(record.kind, []).append((record.slug, text))
+    for kind, rows in by_kind.items():
+        rows.sort(key=lambda row: (row[1].lower(), row[0]))
+        (lists / f"{kind}.tsv").write_text("".join(f"{slug}\t{label}\n" for slug, label in rows), encoding="utf-8")
 
 
 def _examples(records: list[Record]) -> dict[str, str]:

@@ -21,6 +21,7 @@ from lod.errors import StoreUnavailable
 CURRENT = "current"
 STORES = "stores"
 META = "build.json"
+LISTS = "lists"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,18 @@ class Build:
     @property
     def id(self) -> str:
         return str(self.meta.get("id", self.path.name))
+
+    @property
+    def modified(self) -> float:
+        """When the build finished, as a POSIX timestamp (the Last-Modified of its records)."""
+        return (self.path / META).stat().st_mtime
+
+    def slugs(self, kind: str) -> list[tuple[str, str]]:
+        """Every record of a kind as (slug, label), sorted by label."""
+        path = self.path / LISTS / f"{kind}.tsv"
+        if not path.exists():
+            return []
+        return [tuple(line.split("\t", 1)) for line in path.read_text(encoding="utf-8").splitlines()]  # type: ignore[misc]
 
 
 def current_build(var_dir: Path) -> Build:

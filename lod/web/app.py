@@ -1,91 +1,58 @@
-"""The web application: dereferenceable records with content negotiation.
+"""The web application: records through the lean front, everything else through FastAPI.
 
-``/id/{kind}/{slug}`` answers ``303 See Other`` to ``/data/{kind}/{slug}``, which returns the
-record's named graph as JSON-LD (Linked Art), Turtle or N-Triples, chosen by ``Accept``,
-``?format=`` or a file extension.
+``create_app`` returns an ASGI app. ``/id/…`` and ``/data/…`` are answered by
+:class:`~lod.web.records.RecordServer` (content negotiation, caching, HTML pages); the landing
+page, ``/ns/``, ``/healthz`` and the OpenAPI docs at ``/docs`` are FastAPI routes.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.templating import Jinja2Templates
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI, Request
+from starlette.responses import JSONResponse, Response
 
-from lod.errors import NotFound
-from lod.model.jsonld import extension_context, linked_art_context
+from lod.model.jsonld import DEVIATIONS, LINKED_ART_CONTEXT, extension_context, linked_art_context
 from lod.settings import Settings
 from lod.store.embedded import EmbeddedStore
-from lod.uris import KINDS, Uris, is_slug
+from lod.store.queries import RELATIONS as RELATIONS_TEXT
+from lod.uris import Uris
 from lod.web import errors
-from lod.web.conneg import FORMATS, Format, by_name, negotiate
-from lod.web.representations import Representations
+from lod.web.conneg import HTML, JSONLD, negotiate
+from lod.web.front import Front
+from lod.web.records import RecordServer
 
-_TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+_DESCRIPTION = """Linked open data for archival history. Every `/id/{kind}/{slug}` answers
+`303 See Other` to `/data/{kind}/{slug}`, negotiated on `Accept` (JSON-LD Linked Art, Turtle,
+N-Triples, N-Quads, RDF/XML, HTML), `?format=` or an extension."""
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """A FastAPI app serving the store built under ``settings.var_dir``."""
+def create_app(settings: Settings) -> Any:
+    """The ASGI app serving the store built under ``settings.var_dir``."""
     uris = Uris(settings.base)
     store = EmbeddedStore(Path(settings.var_dir), settings.base)
-    representations = Representations(store, uris)
-    app = FastAPI(title="lod", summary="Linked open data for archival history", version="0.1.0")
-    errors.install(app)
-
-    @app.middleware("http")
-    async def cors(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        if request.method in ("GET", "HEAD"):
-            response.headers["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    def record(kind: str, slug: str) -> None:
-        if kind not in KINDS or not is_slug(slug):
-            raise NotFound(f"no {kind} record {slug!r}" if kind in KINDS else f"unknown kind {kind!r}")
-
-    @app.api_route(
-        "/id/{kind}/{slug}",
-        methods=["GET", "HEAD"],
-        summary="The thing itself: 303 to its description",
+    records = RecordServer(store, uris)
+    app = FastAPI(
+        title="lod", summary="Linked open data for archival history", description=_DESCRIPTION, version="0.1.0"
     )
-    def thing(kind: str, slug: str) -> Response:
-        record(kind, slug)
-        if not store.has_graph(uris.data(kind, slug)):
-            raise NotFound(f"no {kind} record {slug!r}")
-        return RedirectResponse(uris.data(kind, slug), status_code=303, headers={"Vary": "Accept"})
+    errors.install(app, records)
 
-    @app.api_route("/data/{kind}/{name}", methods=["GET", "HEAD"], summary="A record's description, negotiated")
-    def data(request: Request, kind: str, name: str, format: str | None = None) -> Response:
-        slug, _, extension = name.partition(".")
-        chosen: Format | None
-        if extension:
-            chosen = by_name(extension, FORMATS)
-            if chosen is None:
-                raise NotFound(f"no representation {extension!r}; try {', '.join(f.name for f in FORMATS)}")
-        elif format:
-            chosen = by_name(format, FORMATS)
-            if chosen is None:
-                raise HTTPException(400, f"unknown format {format!r}; try {', '.join(f.name for f in FORMATS)}")
-        else:
-            chosen = negotiate(request.headers.get("accept"), FORMATS)
-            if chosen is None:
-                available = ", ".join(f.media_type for f in FORMATS)
-                raise HTTPException(406, f"none of the accepted types is available; available: {available}")
-        record(kind, slug)
-        representation = representations.get(kind, slug, chosen)
-        alternates = ", ".join(
-            f'<{uris.data(kind, slug, f.name)}>; rel="alternate"; type="{f.media_type}"' for f in FORMATS
-        )
-        headers = {
-            "Vary": "Accept",
-            "Content-Location": uris.data(kind, slug, chosen.name),
-            "Link": alternates,
-        }
-        return Response(representation.body, media_type=chosen.content_type, headers=headers)
+    def record_route(request: Request) -> Response:
+        answer = records.answer(request.method, request.url.path, request.url.query, dict(request.headers))
+        return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+    for path, summary in (
+        ("/id/{kind}/{slug}", "The thing itself: 303 See Other to its description"),
+        (
+            "/data/{kind}/{slug}",
+            "A record's description, negotiated (or with a .jsonld/.ttl/.nt/.nq/.rdf/.html extension)",
+        ),
+        ("/data/{kind}/{slug}/{relation}", "A paged inverse relation (documents, events, members, events-here)"),
+        ("/id/{kind}/", "The paged list of the records of a kind"),
+    ):
+        app.add_api_route(path, record_route, methods=["GET", "HEAD", "OPTIONS"], summary=summary)
 
     @app.get("/ns/lod.jsonld", summary="Our JSON-LD extension context")
     def lod_context() -> Response:
@@ -95,28 +62,37 @@ def create_app(settings: Settings) -> FastAPI:
     def linked_art() -> Response:
         return JSONResponse(linked_art_context(), media_type="application/ld+json")
 
+    @app.get("/ns/", summary="Our vocabulary: contexts, relations, and deviations from Linked Art")
+    def vocabulary(request: Request) -> Response:
+        description = {
+            "contexts": [uris.context(), uris.linked_art_context_copy(), LINKED_ART_CONTEXT],
+            "relations": {name: text for name, (_, _, text) in RELATIONS_TEXT.items()},
+            "deviations": DEVIATIONS,
+        }
+        if _is_browser(request):
+            body = records.representations.pages.render("vocabulary.html", label="Vocabulary", **description)
+            return Response(body, media_type=HTML.content_type)
+        return JSONResponse(description)
+
     @app.get("/healthz", summary="Health and the served build")
     def healthz() -> dict[str, Any]:
         build = store.build
-        return {
-            "status": "ok",
-            "build": build.id,
-            "records": build.meta.get("records"),
-            "pid": os.getpid(),
-        }
+        return {"status": "ok", "build": build.id, "records": build.meta.get("records"), "pid": os.getpid()}
 
-    @app.get("/", summary="Landing page", include_in_schema=False)
+    @app.get("/", summary="Landing page")
     def index(request: Request) -> Response:
         build = store.build
+        if _is_browser(request):
+            return Response(records.representations.pages.index(build.meta), media_type=HTML.content_type)
         examples = {kind: uris.thing(kind, slug) for kind, slug in build.meta.get("examples", {}).items()}
-        context = {
-            "build": build.meta,
-            "examples": examples,
-            "kinds": build.meta.get("kinds", {}),
-            "base": uris.base,
-        }
-        if "text/html" not in request.headers.get("accept", ""):
-            return Response(json.dumps(context, indent=2), media_type="application/json")
-        return _TEMPLATES.TemplateResponse(request, "index.html", context)
+        lists = {kind: f"{uris.base}id/{kind}/" for kind in build.meta.get("kinds", {})}
+        return JSONResponse(
+            {"build": build.meta, "examples": examples, "lists": lists, "vocabulary": uris.base + "ns/"}
+        )
 
-    return app
+    return Front(records, app)
+
+
+def _is_browser(request: Request) -> bool:
+    choice = negotiate(request.headers.get("accept"), (JSONLD, HTML))
+    return choice is not None and choice.format is HTML and "text/html" in request.headers.get("accept", "")

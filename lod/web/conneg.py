@@ -1,13 +1,11 @@
-"""Content negotiation: one pure function from an ``Accept`` header to a format.
+"""Content negotiation: one pure function from an ``Accept`` header to a format and profile.
 
->>> [f.name for f in FORMATS]
-['jsonld', 'ttl', 'nt']
->>> negotiate("text/turtle;q=0.9, application/ld+json", FORMATS).name
+>>> negotiate("text/turtle;q=0.9, application/ld+json", FORMATS).format.name
 'jsonld'
->>> negotiate("*/*", FORMATS).name
-'jsonld'
->>> negotiate("text/html, text/turtle;q=0.5", FORMATS).name
-'ttl'
+>>> negotiate("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", FORMATS).format.name
+'html'
+>>> negotiate('application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"', FORMATS).profile
+'expanded'
 >>> negotiate("image/png", FORMATS) is None
 True
 """
@@ -16,6 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+LINKED_ART_PROFILE = "https://linked.art/ns/v1/linked-art.json"
+JSONLD_PROFILES = {
+    LINKED_ART_PROFILE: "linked-art",
+    "http://www.w3.org/ns/json-ld#expanded": "expanded",
+    "http://www.w3.org/ns/json-ld#compacted": "compacted",
+}
+PROFILE_IRIS = {name: iri for iri, name in JSONLD_PROFILES.items()}
 
 
 @dataclass(frozen=True)
@@ -29,14 +35,25 @@ class Format:
 
     @property
     def content_type(self) -> str:
-        is_text = self.media_type.startswith("text/") or self.media_type.endswith(("json", "+json", "triples"))
-        return f"{self.media_type}; charset=utf-8" if is_text else self.media_type
+        return f"{self.media_type}; charset=utf-8"
 
 
 JSONLD = Format("jsonld", "application/ld+json", "JSON-LD (Linked Art)", ("application/json",))
 TURTLE = Format("ttl", "text/turtle", "Turtle", ("application/x-turtle",))
+HTML = Format("html", "text/html", "HTML", ("application/xhtml+xml",))
 NTRIPLES = Format("nt", "application/n-triples", "N-Triples", ())
-FORMATS: tuple[Format, ...] = (JSONLD, TURTLE, NTRIPLES)
+NQUADS = Format("nq", "application/n-quads", "N-Quads", ())
+RDFXML = Format("rdf", "application/rdf+xml", "RDF/XML", ())
+#: In order of preference when the client likes several equally (JSON-LD is the default).
+FORMATS: tuple[Format, ...] = (JSONLD, TURTLE, HTML, NTRIPLES, NQUADS, RDFXML)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The negotiated format and, for JSON-LD, the profile (linked-art, compacted or expanded)."""
+
+    format: Format
+    profile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,19 +73,38 @@ class MediaRange:
     def specificity(self) -> int:
         return (self.type != "*") + (self.subtype != "*") + (1 if self.params else 0)
 
+    def param(self, name: str) -> str | None:
+        return next((value for key, value in self.params if key == name), None)
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """Split on a separator outside double quotes."""
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == separator and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
 
 def parse_accept(header: str) -> list[MediaRange]:
     """Media ranges of an Accept header; malformed entries are skipped, bad q-values count as 0."""
     ranges = []
-    for entry in header.split(","):
-        pieces = [p.strip() for p in entry.split(";")]
+    for entry in _split(header, ","):
+        pieces = [p.strip() for p in _split(entry, ";")]
         media = pieces[0].lower()
-        if "/" not in media:
-            if media == "*":
-                media = "*/*"
-            else:
-                continue
-        kind, _, sub = media.partition("/")
+        if media == "*":
+            media = "*/*"
+        kind, slash, sub = media.partition("/")
+        if not slash or not kind or not sub or " " in media:
+            continue
         q = 1.0
         params = []
         for piece in pieces[1:]:
@@ -85,26 +121,41 @@ def parse_accept(header: str) -> list[MediaRange]:
     return ranges
 
 
-def negotiate(accept: str | None, available: Sequence[Format]) -> Format | None:
+def negotiate(accept: str | None, available: Sequence[Format]) -> Choice | None:
     """The best available format for an Accept header (the first one when it says nothing)."""
     if not accept or not accept.strip():
-        return available[0]
+        return Choice(available[0], "linked-art" if available[0] is JSONLD else None)
     ranges = parse_accept(accept)
+    if not ranges:
+        return Choice(available[0], "linked-art" if available[0] is JSONLD else None)
     best: tuple[float, int, int] | None = None
-    chosen = None
+    chosen: Choice | None = None
     for index, fmt in enumerate(available):
         for media_type in (fmt.media_type, *fmt.aliases):
             matching = [r for r in ranges if r.matches(media_type)]
             if not matching:
                 continue
-            most_specific = max(matching, key=lambda r: r.specificity)
-            if most_specific.q <= 0:
+            top = max(r.specificity for r in matching)
+            most_specific = [r for r in matching if r.specificity == top]
+            q = max(r.q for r in most_specific)
+            if q <= 0:
                 continue
             exact = 1 if media_type == fmt.media_type else 0
-            score = (most_specific.q, most_specific.specificity * 2 + exact, -index)
+            score = (q, top * 2 + exact, -index)
             if best is None or score > best:
-                best, chosen = score, fmt
+                best = score
+                profile = _profile(most_specific) if fmt is JSONLD else None
+                chosen = Choice(fmt, profile)
     return chosen
+
+
+def _profile(ranges: list[MediaRange]) -> str:
+    """The JSON-LD profile asked for (the first one we know of), else Linked Art."""
+    for media_range in sorted(ranges, key=lambda r: -r.q):
+        for iri in (media_range.param("profile") or "").split():
+            if iri in JSONLD_PROFILES:
+                return JSONLD_PROFILES[iri]
+    return "linked-art"
 
 
 def by_name(name: str, available: Sequence[Format]) -> Format | None:

@@ -1,41 +1,71 @@
-"""Record representations, computed once per build and format and then served from memory."""
+"""Record representations, rendered once per build, format and profile, then served from memory.
+
+Every RDF variant carries exactly the triples of the record's named graph; the JSON-LD (any
+profile) expands to that same graph, its HAL ``_links`` being outside the JSON-LD context.
+"""
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
 from lod.errors import NotFound
-from lod.model.jsonld import Term, Triple, record_jsonld
+from lod.model.jsonld import Term, Triple, expanded_tree, record_jsonld
 from lod.store.embedded import EmbeddedStore
+from lod.store.queries import relation_counts
 from lod.uris import Uris
 from lod.vocab import PREFIXES
-from lod.web.conneg import JSONLD, NTRIPLES, TURTLE, Format
+from lod.web.caching import etag_of
+from lod.web.conneg import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TURTLE, Choice, Format
+from lod.web.links import hal_links
+from lod.web.pages import Pages
 
-_OXIGRAPH_FORMATS = {TURTLE.name: ox.RdfFormat.TURTLE, NTRIPLES.name: ox.RdfFormat.N_TRIPLES}
+_OXIGRAPH = {
+    TURTLE.name: ox.RdfFormat.TURTLE,
+    NTRIPLES.name: ox.RdfFormat.N_TRIPLES,
+    RDFXML.name: ox.RdfFormat.RDF_XML,
+    NQUADS.name: ox.RdfFormat.N_QUADS,
+}
+GZIP_MIN = 1400
 
 
 @dataclass(frozen=True)
 class Representation:
-    """Bytes of one record in one format, from one build."""
+    """Bytes of one record in one format, from one build, with their entity tag."""
 
     body: bytes
-    format: Format
-    build: str
+    content_type: str
+    etag: str
+    gzipped: bytes | None = None
+    gzip_etag: str | None = None
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str) -> Representation:
+        if len(body) < GZIP_MIN:
+            return cls(body, content_type, etag_of(body))
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
+        return cls(body, content_type, etag_of(body), packed, etag_of(body, "-gzip"))
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
-    if isinstance(term, ox.NamedNode):
-        return ("iri", term.value, None, None)
-    if isinstance(term, ox.BlankNode):
-        return ("blank", term.value, None, None)
-    if isinstance(term, ox.Literal):
-        return ("literal", term.value, term.datatype.value, term.language)
-    raise TypeError("RDF-star triples are not published")
+def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Term:
+    """A pyoxigraph term as the plain tuple the JSON-LD writer takes."""
+    if isinstance(value, ox.NamedNode):
+        return ("iri", value.value, None, None)
+    if isinstance(value, ox.BlankNode):
+        return ("blank", value.value, None, None)
+    if isinstance(value, ox.Literal):
+        return ("literal", value.value, value.datatype.value, value.language)
+    raise TypeError("RDF-star triples and default graphs are not published")
 
 
 def _order(triple: ox.Triple, root: str) -> tuple[int, str]:
@@ -46,38 +76,80 @@ def _order(triple: ox.Triple, root: str) -> tuple[int, str]:
 
 
 class Representations:
-    """Serialises records from the store, keeping the most recent ones per build."""
+    """Renders records and keeps the most recent representations, within a memory budget."""
 
-    def __init__(self, store: EmbeddedStore, uris: Uris, size: int = 4096) -> None:
+    def __init__(self, store: EmbeddedStore, uris: Uris, budget: int = 256 * 1024 * 1024) -> None:
         self.store = store
         self.uris = uris
-        self.size = size
-        self._cache: OrderedDict[tuple[str, str, str, str], Representation] = OrderedDict()
+        self.pages = Pages(store, uris)
+        self.budget = budget
+        self._used = 0
+        self._cache: OrderedDict[tuple[str, ...], Representation] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, kind: str, slug: str, fmt: Format) -> Representation:
-        """The record in this format, or :class:`NotFound`."""
-        build = self.store.build.id
-        key = (build, kind, slug, fmt.name)
+    def cached(self, key: tuple[str, ...]) -> Representation | None:
         with self._lock:
-            if key in self._cache:
+            found = self._cache.get(key)
+            if found is not None:
                 self._cache.move_to_end(key)
-                return self._cache[key]
-        quads = self.store.graph_quads(self.uris.data(kind, slug))
-        if not quads:
-            raise NotFound(f"no {kind} record {slug!r}")
-        representation = Representation(self._render(kind, slug, quads, fmt), fmt, build)
+            return found
+
+    def keep(self, key: tuple[str, ...], representation: Representation) -> Representation:
         with self._lock:
-            self._cache[key] = representation
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
+            if key not in self._cache:
+                self._cache[key] = representation
+                self._used += representation.size
+            while self._used > self.budget and len(self._cache) > 1:
+                _, dropped = self._cache.popitem(last=False)
+                self._used -= dropped.size
         return representation
 
-    def _render(self, kind: str, slug: str, quads: list[ox.Quad], fmt: Format) -> bytes:
+    def get(self, build: str, kind: str, slug: str, choice: Choice) -> Representation:
+        """The record in this format and profile, or :class:`NotFound`."""
+        key = (build, kind, slug, choice.format.name, choice.profile or "")
+        return self.cached(key) or self.keep(key, self.render(kind, slug, choice))
+
+    def render(self, kind: str, slug: str, choice: Choice) -> Representation:
+        graph = self.uris.data(kind, slug)
+        quads = self.store.graph_quads(graph)
+        if not quads:
+            raise NotFound(f"no {kind} record {slug!r}")
         root = self.uris.thing(kind, slug)
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=lambda t: _order(t, root))
+        fmt = choice.format
         if fmt is JSONLD:
-            plain: list[Triple] = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in triples]
-            document = record_jsonld(plain, self.uris.thing(kind, slug), self.uris)
-            return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-        return ox.serialize(triples, format=_OXIGRAPH_FORMATS[fmt.name], prefixes=PREFIXES) or b""
+            document = self._jsonld(kind, slug, triples, choice.profile or "linked-art")
+            return Representation.of(json.dumps(document, ensure_ascii=False, indent=2).encode(), fmt.content_type)
+        if fmt is HTML:
+            document = self._jsonld(kind, slug, triples, "linked-art")
+            return Representation.of(self.pages.record(kind, slug, triples, document), fmt.content_type)
+        if fmt is NQUADS:
+            name = ox.NamedNode(graph)
+            body = ox.serialize(
+                [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples], format=_OXIGRAPH[fmt.name]
+            )
+            return Representation.of(body or b"", fmt.content_type)
+        prefixes = PREFIXES if fmt is TURTLE else None
+        return Representation.of(
+            ox.serialize(triples, format=_OXIGRAPH[fmt.name], prefixes=prefixes) or b"", fmt.content_type
+        )
+
+    def _jsonld(self, kind: str, slug: str, triples: list[ox.Triple], profile: str) -> Any:
+        plain: list[Triple] = [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
+        root = self.uris.thing(kind, slug)
+        document: Any
+        if profile == "expanded":
+            document = [expanded_tree(plain, root)]
+        else:
+            document = record_jsonld(plain, root, self.uris)
+            if profile == "linked-art":
+                store, _ = self.store.current()
+                document["_links"] = hal_links(self.uris, kind, slug, relation_counts(store, kind, root))
+        return document
+
+    def other(self, key: tuple[str, ...], make: Any, content_type: str) -> Representation:
+        """Any other cached response of this build (lists, collections), made once."""
+        return self.cached(key) or self.keep(key, Representation.of(make(), content_type))
+
+
+__all__ = ["Format", "Representation", "Representations"]
