@@ -5,7 +5,7 @@ from pathlib import Path
 import lod
 from lod.cli import main
 from lod.settings import describe_settings
-from tests.docgen import DOCS, cli_markdown, settings_markdown
+from tests.docgen import DOCS, cli_markdown, linked_art_markdown, settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_generated_docs_are_current() -> None:
     assert (DOCS / "cli.md").read_text(encoding="utf-8") == cli_markdown(), "run `python -m tests.docgen`"
     assert (DOCS / "settings.md").read_text(encoding="utf-8") == settings_markdown(), "run `python -m tests.docgen`"
+    assert (DOCS / "linked-art.md").read_text(encoding="utf-8") == linked_art_markdown(), "run `python -m tests.docgen`"
 
 
 def test_every_command_and_setting_is_documented() -> None:

@@ -58,7 +58,7 @@ def test_how_long_the_meeting_with_jeong_il_yong_lasted(built: Settings) -> None
     query = """
     SELECT ?seconds ?printed WHERE {
         ?event crm:P11_had_participant/rdfs:label "Jeong Il-yong" ;
-            crm:P191_had_duration ?duration .
+            crm:P4_has_time-span/crm:P191_had_duration ?duration .
         ?duration crm:P90_has_value ?seconds ; rdfs:label ?printed .
     }"""
     assert rows(built, query) == [("5400", "an hour and a half")]
@@ -88,7 +88,7 @@ def test_the_author_translator_and_archive_of_the_document(built: Settings) -> N
             crm:P73_has_translation/crm:P94i_was_created_by ?translation ;
             crm:P1_is_identified_by ?citation .
         ?translation crm:P14_carried_out_by/rdfs:label ?translator ; crm:P17_was_motivated_by/rdfs:label ?for .
-        ?citation crm:P37i_was_assigned_by/crm:P14_carried_out_by/rdfs:label ?archive ;
+        ?citation crm:P141i_was_assigned_by/crm:P14_carried_out_by/rdfs:label ?archive ;
             crm:P106_is_composed_of ?unit .
         ?unit crm:P2_has_type/rdfs:label "fond" ; crm:P190_has_symbolic_content ?fond .
     }}"""

@@ -107,16 +107,16 @@ def _identifiers(graph: Graph, doc: ResolvedDocument, uris: Uris, me: URIRef, pa
                 )
             if archive is not None:
                 assignment = part(f"citation-{n}-assignment")
-                graph.add((iri, CRM.P37i_was_assigned_by, assignment))
-                graph.add((assignment, RDF.type, CRM.E15_Identifier_Assignment))
+                graph.add((iri, CRM.P141i_was_assigned_by, assignment))
+                graph.add((assignment, RDF.type, CRM.E13_Attribute_Assignment))
                 graph.add((assignment, CRM.P14_carried_out_by, URIRef(archive.iri)))
     if record.record_id is not None:
         iri = identifier(graph, part("record-id"), record.record_id.text, concept("record-id"))
         graph.add((me, CRM.P1_is_identified_by, iri))
         if doc.publisher is not None:
             assignment = part("record-id-assignment")
-            graph.add((iri, CRM.P37i_was_assigned_by, assignment))
-            graph.add((assignment, RDF.type, CRM.E15_Identifier_Assignment))
+            graph.add((iri, CRM.P141i_was_assigned_by, assignment))
+            graph.add((assignment, RDF.type, CRM.E13_Attribute_Assignment))
             graph.add((assignment, CRM.P14_carried_out_by, URIRef(doc.publisher.iri)))
     if record.url is not None:
         graph.add(

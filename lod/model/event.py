@@ -50,12 +50,17 @@ def event_graph(event: Event, slug: str, document: str, uris: Uris) -> Graph:
         graph.add((me, CRM.P14_carried_out_by, URIRef(event.initiator.iri)))
     for participant in event.participants:
         graph.add((me, CRM.P11_had_participant, URIRef(participant.iri)))
+    span = URIRef(uris.part("event", slug, "timespan"))
     if event.date is not None and date_label is not None:
-        span = time_span(graph, URIRef(uris.part("event", slug, "timespan")), event.date, date_label)
+        time_span(graph, span, event.date, date_label)
         graph.add((me, CRM["P4_has_time-span"], span))
     if event.duration is not None and event.seconds is not None:
+        # CIDOC-CRM 7.1: P191 had duration runs from the time-span, not from the event.
+        if (me, CRM["P4_has_time-span"], span) not in graph:
+            graph.add((me, CRM["P4_has_time-span"], span))
+            graph.add((span, RDF.type, CRM["E52_Time-Span"]))
         duration = URIRef(uris.part("event", slug, "duration"))
-        graph.add((me, CRM.P191_had_duration, duration))
+        graph.add((span, CRM.P191_had_duration, duration))
         graph.add((duration, RDF.type, CRM.E54_Dimension))
         graph.add((duration, RDFS.label, Literal(event.duration.text)))
         graph.add((duration, CRM.P90_has_value, Literal(event.seconds)))

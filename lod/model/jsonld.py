@@ -23,19 +23,81 @@ LINKED_ART_CONTEXT = "https://linked.art/ns/v1/linked-art.json"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _FIRST = ("@context", "id", "type", "_label")
 
 #: Where our JSON-LD knowingly departs from the Linked Art 1.0 JSON Schemas, and why. Served at
 #: ``/ns/`` (the ``la:localVersion`` of every record) and listed in docs/linked-art.md.
-DEVIATIONS: list[dict[str, str]] = [
+DEVIATIONS: list[dict[str, Any]] = [
     {
         "id": "links",
         "where": "every record",
-        "what": "HAL `_links` (self, alternates, versions, inverse relations) sit beside the record; "
-        "they are outside the JSON-LD context, so the data expands without them. The schemas "
-        "allow no extra properties, so records are validated without `_links`.",
+        "what": "HAL `_links` (self, alternates, versions, inverse relations) sit beside the record; they are "
+        "outside the JSON-LD context, so the data expands without them.",
+        "keys": ["_links"],
+        "on": ["*"],
+    },
+    {
+        "id": "part-ids",
+        "where": "embedded parts",
+        "what": "names, identifiers, statements, creations, time-spans and dimensions carry their own IRIs "
+        "(`…#name-1`): lod publishes no blank nodes, so every part can be cited and dereferenced.",
+        "keys": ["id"],
+        "on": ["part"],
+    },
+    {
+        "id": "document",
+        "where": "documents",
+        "what": "a document is both `Document` (crm:E31) and `LinguisticObject` (crm:E33); its title is a "
+        "crm:P102 `title`; it `refers_to` (crm:P67) everything it names, `documents` (crm:P70) the "
+        "events it narrates and has a `translation` (crm:P73) when the citation names a translator.",
+        "keys": ["title", "refers_to", "documents", "translation"],
+        "on": ["LinguisticObject"],
+        "types": {"Document": None},
+    },
+    {
+        "id": "statements",
+        "where": "statements",
+        "what": "the funding statement `refers_to` the funders; an event's source passage is `part_of` the "
+        "document's text (crm:P106i).",
+        "keys": ["refers_to", "part_of"],
+        "on": ["LinguisticObject"],
+    },
+    {
+        "id": "event-source",
+        "where": "events",
+        "what": "an event names the document that documents it (`documented_in`, crm:P70i).",
+        "keys": ["documented_in"],
+        "on": ["Activity"],
+    },
+    {
+        "id": "equivalents",
+        "where": "people, groups and places",
+        "what": "equivalents (Wikidata) are given as IRIs, in `equivalent` (la:equivalent) and again as "
+        "`exact_match` (skos:exactMatch) for SKOS clients.",
+        "keys": ["exact_match", "equivalent"],
+        "on": ["Person", "Group", "Place"],
+    },
+    {
+        "id": "skos",
+        "where": "concepts",
+        "what": "our types are also SKOS concepts (`Concept`, with `pref_label`, `definition`, `in_scheme`, "
+        "`top_concept_of`, `exact_match` for AAT) in SKOS concept schemes (`ConceptScheme`, with "
+        "`has_top_concept`), for which Linked Art has no class.",
+        "keys": ["pref_label", "definition", "in_scheme", "top_concept_of", "has_top_concept", "exact_match"],
+        "on": ["Type", "Concept", "ConceptScheme", "Language", "MeasurementUnit"],
+        "types": {"Concept": None, "ConceptScheme": "Type"},
+    },
+    {
+        "id": "annotations",
+        "where": "mentions",
+        "what": "mentions are W3C Web Annotations (`Annotation`), which Linked Art does not describe; they "
+        "are not validated against its schemas.",
+        "keys": [],
+        "on": [],
     },
 ]
+
 
 Term = tuple[str, str, str | None, str | None]
 """An RDF term as (kind, value, datatype, language); kind is "iri", "literal" or "blank"."""
@@ -109,6 +171,8 @@ def expanded_tree(triples: Iterable[Triple], root: str) -> dict[str, Any]:
                 value = {"@value": obj[1]}
                 if obj[3]:
                     value["@language"] = obj[3]
+                elif obj[2] == XSD_INTEGER and obj[1].lstrip("-").isdigit():
+                    value = {"@value": int(obj[1])}  # a JSON number, as Linked Art writes dimensions
                 elif obj[2] and obj[2] != XSD_STRING:
                     value["@type"] = obj[2]
             else:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -27,7 +28,7 @@ from lod.model.validation import validate
 from lod.settings import Settings
 from lod.store.embedded import CURRENT, LISTS, META, STORES
 from lod.uris import Uris
-from lod.vocab import RDF, RDFS
+from lod.vocab import CRM, OA, RDF, RDFS, SKOS
 
 Progress = Callable[[str], None]
 
@@ -105,7 +106,7 @@ def with_references(records: list[Record], uris: Uris) -> tuple[list[Record], li
                 continue
             if target in main:
                 other = main[target].graph
-                added += [(obj, RDF.type, t) for t in other.objects(obj, RDF.type)]
+                added += [(obj, RDF.type, t) for t in _reference_types(set(other.objects(obj, RDF.type)))]
                 added += [(obj, RDFS.label, label) for label in other.objects(obj, RDFS.label)]
             elif target not in subjects:
                 problems.append(
@@ -119,6 +120,26 @@ def with_references(records: list[Record], uris: Uris) -> tuple[list[Record], li
             graph.add(triple)
         out.append(record)
     return out, problems
+
+
+#: A reference carries one class, the one Linked Art names it by (a document is a LinguisticObject).
+_REFERENCE_CLASSES = [
+    CRM.E21_Person,
+    CRM.E74_Group,
+    CRM.E53_Place,
+    CRM.E7_Activity,
+    CRM.E5_Event,
+    CRM.E33_Linguistic_Object,
+    CRM.E56_Language,
+    CRM.E58_Measurement_Unit,
+    CRM.E55_Type,
+    OA.Annotation,
+    SKOS.ConceptScheme,
+]
+
+
+def _reference_types(types: set[Any]) -> list[Any]:
+    return [next((c for c in _REFERENCE_CLASSES if c in types), sorted(types)[0])] if types else []
 
 
 def _quads(records: list[Record], uris: Uris) -> Iterator[ox.Quad]:
