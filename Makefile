@@ -4,7 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: serve test check bench build clean
+.PHONY: serve test bench build clean
+
+# Debian packages the tests use: a real headless Chromium for the HTML pages.
+DEBIAN_TEST_PACKAGES := chromium
+DEBIAN_BENCH_PACKAGES := wrk
+
+define need_debian
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "missing Debian packages:$$missing. Run: sudo apt-get install -y$$missing"; exit 1; \
+		fi; \
+	fi
+endef
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +35,7 @@ serve: $(STAMP)
 
 ## lint, types and the whole test suite
 test: $(STAMP)
+	$(call need_debian,$(DEBIAN_TEST_PACKAGES))
 	$(BIN)/ruff check lod tests bench
 	$(BIN)/ruff format --check lod tests bench
 	$(BIN)/mypy lod
@@ -26,6 +43,7 @@ test: $(STAMP)
 
 ## benchmarks (see bench/README.md)
 bench: $(STAMP)
+	$(call need_debian,$(DEBIAN_BENCH_PACKAGES))
 	$(BIN)/python -m bench
 
 build: $(STAMP)

@@ -86,16 +86,29 @@ def lod_env(**settings: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def server(built: Settings, tmp_path: Path) -> Iterator[str]:
-    """A real `lod serve` process (uvicorn) on a free loopback port, stopped afterwards."""
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The bundled data built for the base of a real server on a free loopback port."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    env = lod_env(var_dir=built.var_dir, data_dir=built.data_dir, base=built.base)
-    log = tmp_path / "serve.log"
+    settings = Settings(
+        base=f"http://127.0.0.1:{port}/",
+        port=port,
+        data_dir=str(ROOT / "triples"),
+        var_dir=str(tmp_path_factory.mktemp("served")),
+    )
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def server(served: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `lod serve` process (uvicorn) on loopback, whose base is its own address."""
+    base = served.base
+    env = lod_env(var_dir=served.var_dir, data_dir=served.data_dir, base=base)
+    log = tmp_path_factory.mktemp("log") / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "lod.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "lod.cli", "serve", "--port", str(served.port)],
             env=env,
             cwd=ROOT,
             stdout=output,

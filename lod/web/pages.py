@@ -68,8 +68,13 @@ def _fold(text: str) -> str:
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[str, str, str]:
-    """The sentence holding ``text[start:end]``, as (before, quote, after)."""
-    left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, start - 240, 0)
+    """The sentence holding ``text[start:end]``, as (before, quote, after).
+
+    >>> sentence_around("He left. Then Nam Il came in. It rained.", 14, 20)
+    ('Then ', 'Nam Il', ' came in.')
+    """
+    dot = text.rfind(". ", 0, start)
+    left = max(dot + 2 if dot != -1 else 0, text.rfind("\n", 0, start) + 1, start - 240, 0)
     stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
     right = min([*(i + 1 for i in stops), end + 240, len(text)])
     return text[left:start], text[start:end], text[end:right]
@@ -134,11 +139,15 @@ class Pages:
         texts = contents(store, [m.source for m in mentions])
         by_document: dict[str, list[dict[str, Any]]] = defaultdict(list)
         spelled: dict[str, set[str]] = defaultdict(set)
+        shown: set[tuple[str, int]] = set()
         for m in mentions:
             document = m.source.split("#", 1)[0]
-            before, quote, after = sentence_around(texts.get(m.source, ""), m.start, m.end)
-            by_document[document].append({"before": before, "quote": quote, "after": after, "anchor": self._anchor(m)})
             spelled[_fold(m.exact)].add(document)
+            before, quote, after = sentence_around(texts.get(m.source, ""), m.start, m.end)
+            if (m.source, m.start - len(before)) in shown:
+                continue  # one quote per sentence
+            shown.add((m.source, m.start - len(before)))
+            by_document[document].append({"before": before, "quote": quote, "after": after, "anchor": self._anchor(m)})
         documents = related(store, "documents", iri)
         known = {_fold(n["content"]) for n in names}
         for name in names:
