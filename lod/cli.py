@@ -101,24 +101,23 @@ def build(ctx: click.Context) -> None:
     click.echo(f"built {result.records} records, {result.triples} triples: {result.path}")
 
 
-@main.command(help="Validate every record against the shapes without building.")
+@main.command(help="Check and validate every record, as a build does, without switching the served store.")
 @click.pass_context
 def validate(ctx: click.Context) -> None:
-    from lod.model.dataset import read_records
-    from lod.model.validation import validate as run_validate
-    from lod.store.build import with_references
-    from lod.uris import Uris
+    from lod.store.build import build as run_build
 
-    settings = _settings(ctx)
-    uris = Uris(settings.base)
-    loaded = read_records(Path(settings.data_dir), uris)
-    records, dangling = with_references(loaded.records, uris)
-    violations = loaded.violations + dangling + (run_validate(records, uris) if not loaded.violations else [])
-    for violation in violations:
-        click.echo(str(violation))
-    click.echo(f"{len(records)} records, {len(violations)} violation(s)", err=True)
-    if violations:
+    try:
+        result = run_build(
+            _settings(ctx), progress=lambda message: click.echo(f"validate: {message}", err=True), switch=False
+        )
+    except ValidationFailed as err:
+        for violation in err.violations:
+            click.echo(str(violation))
+        click.echo(f"{len(err.violations)} violation(s)", err=True)
         sys.exit(1)
+    except LodError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{result.records} records, {result.triples} triples: no violations")
 
 
 @main.command(help="Serve the built store over HTTP.")

@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from lod.ingest.names import Mention
 from lod.sources.record import Span
 from lod.uris import Uris
-from lod.vocab import OA, RDF, RDFS, XSD
+from lod.vocab import OA, RDF, RDFS
 
 CONTEXT = 32
 
@@ -38,6 +38,8 @@ def annotation_graph(mention: Mention, slug: str, source: str, text: Span, uris:
     graph.add((quote, OA.prefix, Literal(text.text[max(0, start - CONTEXT) : start])))
     graph.add((quote, OA.suffix, Literal(text.text[end : end + CONTEXT])))
     graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-    graph.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    # xsd:integer, not the nonNegativeInteger of the Web Annotation context: stores such as
+    # Oxigraph normalise derived integer types, and what we serve must be what we wrote.
+    graph.add((position, OA.start, Literal(start)))
+    graph.add((position, OA.end, Literal(end)))
     return graph

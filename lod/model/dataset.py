@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph
 
 from lod.errors import Violation
 from lod.model.records import Record
@@ -65,31 +65,49 @@ def _natural(slug: str) -> list[tuple[int, str]]:
     return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", slug)]
 
 
-def read_records(data_dir: Path, uris: Uris) -> Loaded:
-    """Every record under ``data_dir``, with a violation for each file or record that is wrong."""
-    records: list[Record] = []
-    violations: list[Violation] = []
+@dataclass(frozen=True)
+class RawRecord:
+    """One record as read from a file: where it came from and its triples (pyoxigraph terms)."""
+
+    kind: str
+    slug: str
+    path: Path
+    triples: list[ox.Triple]
+
+
+def scan(data_dir: Path, uris: Uris) -> Iterator[RawRecord | Violation]:
+    """Every record under ``data_dir``, file by file, and a violation for anything wrong."""
     seen: dict[tuple[str, str], Path] = {}
     for path in _files(data_dir):
         try:
-            found = list(_read_file(path, data_dir, uris))
+            found = _read_file(path, uris)
         except _FileProblem as problem:
-            violations.append(Violation(str(path), problem.rule, problem.message))
+            yield Violation(str(path), problem.rule, problem.message)
             continue
         for record in found:
             key = (record.kind, record.slug)
             if key in seen:
-                violations.append(
-                    Violation(
-                        str(path),
-                        "unique-record",
-                        f"record {record.kind}/{record.slug} is also in {seen[key]}",
-                    )
+                yield Violation(
+                    str(path), "unique-record", f"record {record.kind}/{record.slug} is also in {seen[key]}"
                 )
                 continue
             seen[key] = path
-            violations += _structure(record, uris, path)
-            records.append(record)
+            yield from _structure(record, uris)
+            yield record
+
+
+def read_records(data_dir: Path, uris: Uris) -> Loaded:
+    """Every record under ``data_dir`` as rdflib graphs, with its violations."""
+    records: list[Record] = []
+    violations: list[Violation] = []
+    for item in scan(data_dir, uris):
+        if isinstance(item, Violation):
+            violations.append(item)
+            continue
+        graph = new_graph()
+        for t in item.triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        records.append(Record(item.kind, item.slug, graph))
     return Loaded(records, violations)
 
 
@@ -106,11 +124,11 @@ class _FileProblem(Exception):
         self.message = message
 
 
-def _read_file(path: Path, data_dir: Path, uris: Uris) -> Iterator[Record]:
+def _read_file(path: Path, uris: Uris) -> list[RawRecord]:
     kind = path.parent.name
     if path.suffix == ".ttl" and not is_slug(path.stem):
         raise _FileProblem("file-name", f"{path.stem!r} is not a slug (lower-case words joined by '-')")
-    graphs: dict[str, Graph] = {}
+    graphs: dict[str, list[ox.Triple]] = {}
     for quad in _parse(path, uris):
         if path.suffix == ".ttl":
             name = uris.data(kind, path.stem)
@@ -118,17 +136,16 @@ def _read_file(path: Path, data_dir: Path, uris: Uris) -> Iterator[Record]:
             name = quad.graph_name.value
         else:
             raise _FileProblem("named-graphs", "triples outside any named graph")
-        graph = graphs.get(name)
-        if graph is None:
-            graph = graphs[name] = new_graph()
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        graphs.setdefault(name, []).append(quad.triple)
     if path.suffix == ".ttl" and not graphs:
         raise _FileProblem("empty", "the file holds no triples")
-    for name, graph in graphs.items():
+    records = []
+    for name, triples in graphs.items():
         found = uris.record_of(name)
         if found is None or name != uris.data(*found):
             raise _FileProblem("graph-name", f"graph <{name}> is not a record graph name under {uris.base}data/")
-        yield Record(found[0], found[1], graph)
+        records.append(RawRecord(found[0], found[1], path, triples))
+    return records
 
 
 def _parse(path: Path, uris: Uris) -> list[ox.Quad]:
@@ -140,19 +157,17 @@ def _parse(path: Path, uris: Uris) -> list[ox.Quad]:
         raise _FileProblem("syntax", f"not valid {'Turtle' if path.suffix == '.ttl' else 'TriG'}: {message}") from None
 
 
-def _structure(record: Record, uris: Uris, path: Path) -> list[Violation]:
+def _structure(record: RawRecord, uris: Uris) -> list[Violation]:
     """A record describes only itself and its own parts, with no blank nodes."""
     me = uris.thing(record.kind, record.slug)
-    name = f"{record.kind}/{record.slug} ({path})"
+    name = f"{record.kind}/{record.slug} ({record.path})"
     problems = []
-    subjects = set(record.graph.subjects())
-    if URIRef(me) not in subjects:
+    subjects = {t.subject.value for t in record.triples if isinstance(t.subject, ox.NamedNode)}
+    if me not in subjects:
         problems.append(Violation(name, "describes-itself", f"no triple has <{me}> as subject"))
-    for s, _, o in record.graph:
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            problems.append(Violation(name, "no-blank-nodes", "blank nodes are not published; give the part an IRI"))
-            break
-    for subject in subjects:
-        if isinstance(subject, URIRef) and str(subject) != me and not str(subject).startswith(me + "#"):
+    if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in record.triples):
+        problems.append(Violation(name, "no-blank-nodes", "blank nodes are not published; give the part an IRI"))
+    for subject in sorted(subjects):
+        if subject != me and not subject.startswith(me + "#"):
             problems.append(Violation(name, "own-subjects", f"describes <{subject}>, which belongs to another record"))
     return problems

@@ -1,7 +1,10 @@
-"""``lod build``: read and validate every record, write a new store, switch to it atomically.
+"""``lod build``: read every record, check and validate it, write a new store, switch to it atomically.
 
-Nothing is switched unless every step succeeded; a killed build leaves a partial directory
-that the next build sweeps away, and ``var/current`` still points at the previous store.
+The records are streamed from ``triples/`` into a new pyoxigraph store (each record its own named
+graph, and each triple once more in the default graph, the merge of all records). The store then
+gets the type and label of every record each record refers to, and the SHACL shapes, compiled to
+SPARQL, run on it. Nothing is switched unless every step succeeded; a failed build removes its
+directory, and a killed one leaves a partial directory that the next build sweeps away.
 """
 
 from __future__ import annotations
@@ -12,25 +15,52 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from lod.errors import BuildError, ValidationFailed, Violation
-from lod.model.dataset import read_records
-from lod.model.records import Record
-from lod.model.terms import to_oxigraph
-from lod.model.validation import validate
+from lod.model.dataset import RawRecord, scan
+from lod.model.shacl import Check, compile_shapes, violations
 from lod.settings import Settings
 from lod.store.embedded import CURRENT, LISTS, META, STORES
 from lod.uris import Uris
 from lod.vocab import CRM, OA, RDF, RDFS, SKOS
 
 Progress = Callable[[str], None]
+BATCH = 200_000
+
+#: A reference carries one class, the one Linked Art names it by (a document is a LinguisticObject).
+REFERENCE_CLASSES = [
+    str(c)
+    for c in (
+        CRM.E21_Person,
+        CRM.E74_Group,
+        CRM.E53_Place,
+        CRM.E7_Activity,
+        CRM.E5_Event,
+        CRM.E33_Linguistic_Object,
+        CRM.E56_Language,
+        CRM.E58_Measurement_Unit,
+        CRM.E55_Type,
+        OA.Annotation,
+        SKOS.ConceptScheme,
+    )
+]
+_TYPE = ox.NamedNode(str(RDF.type))
+_LABEL = ox.NamedNode(str(RDFS.label))
+
+SELECTOR_CHECK = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
+SELECT ?target ?start ?end ?exact WHERE {
+    ?target oa:hasSource ?source ; oa:hasSelector ?quote, ?position .
+    ?source crm:P190_has_symbolic_content ?content .
+    ?quote oa:exact ?exact . ?position oa:start ?start ; oa:end ?end .
+    FILTER (SUBSTR(?content, ?start + 1, ?end - ?start) != ?exact)
+}"""
 
 
 @dataclass(frozen=True)
@@ -43,161 +73,198 @@ class BuildResult:
     triples: int
 
 
-def build(settings: Settings, progress: Progress = lambda message: None) -> BuildResult:
-    """Build ``settings.data_dir`` into a new store under ``settings.var_dir`` and switch to it."""
+@dataclass
+class _Main:
+    """What other records may say about a record: its class and its label."""
+
+    kind: str
+    slug: str
+    types: list[str]
+    label: str | None
+
+
+@dataclass
+class _Loaded:
+    mains: dict[str, _Main] = field(default_factory=dict)
+    references: dict[str, set[str]] = field(default_factory=dict)
+    triples: int = 0
+    problems: list[Violation] = field(default_factory=list)
+
+
+def build(settings: Settings, progress: Progress = lambda message: None, switch: bool = True) -> BuildResult:
+    """Build ``settings.data_dir`` into a new store under ``settings.var_dir`` and switch to it.
+
+    With ``switch=False`` everything is checked and validated, then the new store is removed.
+    """
     uris = Uris(settings.base)
     var_dir = Path(settings.var_dir)
     (var_dir / STORES).mkdir(parents=True, exist_ok=True)
     with _exclusive(var_dir):
         _sweep(var_dir, progress)
-        progress(f"reading records from {settings.data_dir}/")
-        loaded = read_records(Path(settings.data_dir), uris)
-        if loaded.violations:
-            raise ValidationFailed(loaded.violations)
-        if not loaded.records:
-            raise BuildError(f"no records in {settings.data_dir}/: nothing to build")
-        records, dangling = with_references(loaded.records, uris)
-        if dangling:
-            raise ValidationFailed(dangling)
-        progress(f"validating {len(records)} records against the SHACL shapes")
-        violations = validate(records, uris)
-        if violations:
-            raise ValidationFailed(violations)
         build_id = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = var_dir / STORES / build_id
-        triples = _load(path, records, uris, progress)
+        path.mkdir()
+        try:
+            loaded = _build_into(path, settings, uris, progress)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        if not switch:
+            shutil.rmtree(path, ignore_errors=True)
+            return BuildResult(build_id, path, len(loaded.mains), loaded.triples)
+        kinds: dict[str, int] = {}
+        for main in loaded.mains.values():
+            kinds[main.kind] = kinds.get(main.kind, 0) + 1
         meta = {
             "id": build_id,
             "base": settings.base,
             "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "records": len(records),
-            "triples": triples,
-            "kinds": _count_kinds(records),
-            "examples": _examples(records),
+            "records": len(loaded.mains),
+            "triples": loaded.triples,
+            "kinds": kinds,
+            "examples": _examples(loaded),
         }
-        _write_lists(path, records, uris)
+        _write_lists(path, loaded)
         (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         _switch(var_dir, path)
         progress(f"switched {var_dir}/{CURRENT} to build {build_id}")
         _prune(var_dir, settings.keep_stores)
-        return BuildResult(build_id, path, len(records), triples)
+        return BuildResult(build_id, path, len(loaded.mains), loaded.triples)
 
 
-def with_references(records: list[Record], uris: Uris) -> tuple[list[Record], list[Violation]]:
-    """Each record's graph plus the type and label of every record it references.
-
-    A Linked Art reference is ``{id, type, _label}``; carrying those triples in the referring
-    record's graph keeps its JSON-LD and its named graph the same data. A reference to an IRI
-    under the base that no record defines is a violation.
-    """
-    main: dict[str, Record] = {uris.thing(r.kind, r.slug): r for r in records}
-    subjects = {str(s) for r in records for s in r.graph.subjects()}
-    problems = []
-    out = []
-    for record in records:
-        me = uris.thing(record.kind, record.slug)
-        graph = record.graph
-        added = []
-        for obj in set(graph.objects()):
-            if not isinstance(obj, URIRef) or not str(obj).startswith(uris.base):
-                continue
-            target = str(obj)
-            if target == me or target.startswith(me + "#"):
-                continue
-            if target in main:
-                other = main[target].graph
-                added += [(obj, RDF.type, t) for t in _reference_types(set(other.objects(obj, RDF.type)))]
-                added += [(obj, RDFS.label, label) for label in other.objects(obj, RDFS.label)]
-            elif target not in subjects:
-                problems.append(
-                    Violation(
-                        f"{record.kind}/{record.slug}",
-                        "reference",
-                        f"refers to <{target}>, which no record defines",
-                    )
-                )
-        for triple in added:
-            graph.add(triple)
-        out.append(record)
-    return out, problems
-
-
-#: A reference carries one class, the one Linked Art names it by (a document is a LinguisticObject).
-_REFERENCE_CLASSES = [
-    CRM.E21_Person,
-    CRM.E74_Group,
-    CRM.E53_Place,
-    CRM.E7_Activity,
-    CRM.E5_Event,
-    CRM.E33_Linguistic_Object,
-    CRM.E56_Language,
-    CRM.E58_Measurement_Unit,
-    CRM.E55_Type,
-    OA.Annotation,
-    SKOS.ConceptScheme,
-]
-
-
-def _reference_types(types: set[Any]) -> list[Any]:
-    return [next((c for c in _REFERENCE_CLASSES if c in types), sorted(types)[0])] if types else []
-
-
-def _quads(records: list[Record], uris: Uris) -> Iterator[ox.Quad]:
-    """Each triple in its record's graph, and once in the default graph.
-
-    The default graph is the RDF merge of all record graphs: a set, so a label carried by many
-    records (as a reference) is one triple there, and queries without ``GRAPH`` see no duplicates.
-    """
-    default = ox.DefaultGraph()
-    for record in records:
-        graph = ox.NamedNode(uris.data(record.kind, record.slug))
-        for s, p, o in record.graph:
-            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-            yield ox.Quad(*triple, graph)  # type: ignore[arg-type]
-            yield ox.Quad(*triple, default)  # type: ignore[arg-type]
-
-
-def _load(path: Path, records: list[Record], uris: Uris, progress: Progress) -> int:
-    total = sum(len(r.graph) for r in records)
-    progress(f"loading {total} triples into {path}")
+def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress) -> _Loaded:
     started = time.monotonic()
-    path.mkdir(parents=True)
     store = ox.Store(str(path / "store"))
-    store.bulk_extend(_quads(records, uris))
+    progress(f"reading records from {settings.data_dir}/")
+    loaded = _load(store, Path(settings.data_dir), uris, progress)
+    if loaded.problems:
+        raise ValidationFailed(loaded.problems)
+    if not loaded.mains:
+        raise BuildError(f"no records in {settings.data_dir}/: nothing to build")
+    progress(f"adding references ({len(loaded.references)} records refer to others)")
+    _add_references(store, loaded, uris)
+    if loaded.problems:
+        raise ValidationFailed(loaded.problems)
+    checks = compile_shapes(settings.base)
+    progress(f"validating {len(loaded.mains)} records: {len(checks)} SHACL constraints and the text selectors")
+    problems = validate_store(store, uris, checks)
+    if problems:
+        raise ValidationFailed(problems)
+    progress("optimising the store")
     store.optimize()
     store.flush()
     del store
-    progress(f"loaded in {time.monotonic() - started:.1f} s")
-    return total
+    progress(f"built {len(loaded.mains)} records, {loaded.triples} triples in {time.monotonic() - started:.1f} s")
+    return loaded
 
 
-def _write_lists(path: Path, records: list[Record], uris: Uris) -> None:
+def _load(store: ox.Store, data_dir: Path, uris: Uris, progress: Progress) -> _Loaded:
+    loaded = _Loaded()
+    batch: list[ox.Quad] = []
+    default = ox.DefaultGraph()
+    for item in scan(data_dir, uris):
+        if isinstance(item, Violation):
+            loaded.problems.append(item)
+            continue
+        graph = ox.NamedNode(uris.data(item.kind, item.slug))
+        _remember(item, uris, loaded)
+        for triple in item.triples:
+            batch.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+            batch.append(ox.Quad(triple.subject, triple.predicate, triple.object, default))
+        loaded.triples += len(item.triples)
+        if len(batch) >= BATCH:
+            store.bulk_extend(batch)
+            batch = []
+            progress(f"read {len(loaded.mains)} records, {loaded.triples} triples")
+    store.bulk_extend(batch)
+    return loaded
+
+
+def _remember(record: RawRecord, uris: Uris, loaded: _Loaded) -> None:
+    me = uris.thing(record.kind, record.slug)
+    types: list[str] = []
+    label: str | None = None
+    references = set()
+    for t in record.triples:
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value == me:
+            if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
+                types.append(t.object.value)
+            elif t.predicate == _LABEL and isinstance(t.object, ox.Literal) and label is None:
+                label = t.object.value
+        if isinstance(t.object, ox.NamedNode):
+            value = t.object.value
+            if value.startswith(uris.base) and value != me and not value.startswith(me + "#"):
+                references.add(value)
+    loaded.mains[me] = _Main(record.kind, record.slug, types, label)
+    if references:
+        loaded.references[uris.data(record.kind, record.slug)] = references
+
+
+def _add_references(store: ox.Store, loaded: _Loaded, uris: Uris) -> None:
+    """Each record's graph gets the class and label of every record it refers to."""
+    batch: list[ox.Quad] = []
+    for graph_name, references in loaded.references.items():
+        graph = ox.NamedNode(graph_name)
+        for iri in sorted(references):
+            main = loaded.mains.get(iri)
+            if main is None:
+                owner = uris.record_of(iri)
+                if owner is None or uris.thing(*owner) not in loaded.mains:
+                    found = uris.record_of(graph_name)
+                    record = f"{found[0]}/{found[1]}" if found else graph_name
+                    loaded.problems.append(
+                        Violation(record, "reference", f"refers to <{iri}>, which no record defines")
+                    )
+                continue
+            node = ox.NamedNode(iri)
+            chosen = next((c for c in REFERENCE_CLASSES if c in main.types), min(main.types, default=None))
+            if chosen is not None:
+                batch.append(ox.Quad(node, _TYPE, ox.NamedNode(chosen), graph))
+            if main.label is not None:
+                batch.append(ox.Quad(node, _LABEL, ox.Literal(main.label), graph))
+    store.bulk_extend(batch)
+    loaded.triples += len(batch)
+
+
+def validate_store(store: ox.Store, uris: Uris, checks: list[Check]) -> list[Violation]:
+    """Every SHACL violation and every quote that is not the text at its offsets, by record."""
+    problems = []
+
+    def owner(iri: str) -> str:
+        found = uris.record_of(iri)
+        return f"{found[0]}/{found[1]}" if found else iri
+
+    for check, focus, value in violations(store, checks):
+        where = f" (at <{focus}>{f', value {value}' if value else ''})"
+        problems.append(Violation(owner(focus), check.rule, check.message + where))
+    solutions = store.query(SELECTOR_CHECK)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
+        start, end, exact = (solution[n].value for n in ("start", "end", "exact"))
+        message = f"the text at {start}-{end} is not the quote {exact!r}"
+        problems.append(Violation(owner(solution["target"].value), "Target/selectors", message))
+    return sorted(set(problems), key=lambda v: (v.record, v.rule, v.message))
+
+
+def _write_lists(path: Path, loaded: _Loaded) -> None:
     """One file per kind, ``slug<TAB>label`` sorted by label, for the paged lists at ``/id/{kind}/``."""
     lists = path / LISTS
     lists.mkdir()
     by_kind: dict[str, list[tuple[str, str]]] = {}
-    for record in records:
-        label = record.graph.value(URIRef(uris.thing(record.kind, record.slug)), RDFS.label)
-        text = " ".join(str(label).split()) if label is not None else record.slug
-        by_kind.setdefault(record.kind, []).append((record.slug, text))
+    for main in loaded.mains.values():
+        text = " ".join(main.label.split()) if main.label else main.slug
+        by_kind.setdefault(main.kind, []).append((main.slug, text))
     for kind, rows in by_kind.items():
         rows.sort(key=lambda row: (row[1].lower(), row[0]))
         (lists / f"{kind}.tsv").write_text("".join(f"{slug}\t{label}\n" for slug, label in rows), encoding="utf-8")
 
 
-def _examples(records: list[Record]) -> dict[str, str]:
+def _examples(loaded: _Loaded) -> dict[str, str]:
     """One slug per kind for the landing page: the first in order."""
     examples: dict[str, str] = {}
-    for record in sorted(records, key=lambda r: r.slug):
-        examples.setdefault(record.kind, record.slug)
+    for main in sorted(loaded.mains.values(), key=lambda m: m.slug):
+        examples.setdefault(main.kind, main.slug)
     return examples
-
-
-def _count_kinds(records: list[Record]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record.kind] = counts.get(record.kind, 0) + 1
-    return counts
 
 
 class _exclusive:
