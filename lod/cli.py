@@ -123,15 +123,36 @@ def validate(ctx: click.Context) -> None:
 @main.command(help="Serve the built store over HTTP.")
 @click.option("--host", help="Address to listen on.")
 @click.option("--port", type=int, help="Port to listen on.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes (one per core scales reads).")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int, access_log: bool) -> None:
     import uvicorn
 
+    settings = _settings(ctx)
+    if workers > 1:
+        # Each worker process builds its app from the same settings, passed down as LOD_* variables.
+        for name, value in settings.__dict__.items():
+            os.environ[f"LOD_{name.upper()}"] = str(value)
+        uvicorn.run(
+            "lod.web.app:app_from_environment",
+            factory=True,
+            workers=workers,
+            log_level="info",
+            access_log=access_log,
+            host=host or settings.host,
+            port=port or settings.port,
+        )
+        return
     from lod.web.app import create_app
 
-    settings = _settings(ctx)
-    app = create_app(settings)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        log_level="info",
+        access_log=access_log,
+        host=host or settings.host,
+        port=port or settings.port,
+    )
 
 
 @main.command(help="Run a SPARQL query on the built store (all record graphs as the default graph).")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,17 +51,49 @@ def ingest_pages(
     settings: Settings,
     write: bool = True,
     progress: Callable[[PageOutcome], None] = lambda outcome: None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Parse, resolve and write each page; a bad page is reported and the others go on."""
+    """Parse, resolve and write each page; a bad page is reported and the others go on.
+
+    Pages are spread over ``workers`` processes (one per core by default) when there are many.
+    """
+    report = IngestReport()
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(paths) < 20:
+        _start_worker(settings, write)
+        for path in paths:
+            outcome = _ingest_in_worker(str(path))
+            report.outcomes.append(outcome)
+            progress(outcome)
+        return report
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_start_worker, initargs=(settings, write)) as pool:
+        for outcome in pool.imap(_ingest_in_worker, [str(p) for p in paths], chunksize=8):
+            report.outcomes.append(outcome)
+            progress(outcome)
+    return report
+
+
+@dataclass
+class _Worker:
+    index: NameIndex
+    uris: Uris
+    data_dir: Path
+    write: bool
+
+
+_worker: list[_Worker] = []  # the one worker state of this process, set by _start_worker
+
+
+def _start_worker(settings: Settings, write: bool) -> None:
     uris = Uris(settings.base)
     data_dir = Path(settings.data_dir)
-    index = NameIndex(load_authorities(data_dir, uris))
-    report = IngestReport()
-    for path in paths:
-        outcome = _ingest_one(Path(path), index, uris, data_dir, write)
-        report.outcomes.append(outcome)
-        progress(outcome)
-    return report
+    _worker[:] = [_Worker(NameIndex(load_authorities(data_dir, uris)), uris, data_dir, write)]
+
+
+def _ingest_in_worker(path: str) -> PageOutcome:
+    worker = _worker[0]
+    return _ingest_one(Path(path), worker.index, worker.uris, worker.data_dir, worker.write)
 
 
 def _ingest_one(path: Path, index: NameIndex, uris: Uris, data_dir: Path, write: bool) -> PageOutcome:

@@ -16,7 +16,7 @@ from rdflib import Graph
 
 from lod.errors import Violation
 from lod.model.records import Record
-from lod.model.terms import to_rdflib
+from lod.model.terms import to_oxigraph, to_rdflib
 from lod.uris import KINDS, Uris, is_slug
 from lod.vocab import PREFIXES
 
@@ -42,16 +42,14 @@ def write_trig(records: Iterable[Record], path: Path, uris: Uris, header: str = 
 
     The file is written to a temporary name and renamed, so a reader never sees half of it.
     """
-    prefixes = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items()))
-    blocks = []
+    quads = []
     for record in sorted(records, key=lambda r: (KINDS.index(r.kind), _natural(r.slug))):
-        graph = new_graph()
-        graph += record.graph
-        turtle = graph.serialize(format="turtle")
-        # Lines are not indented: a long literal's own lines must stay exactly as they are.
-        body = re.sub(r"^@prefix [^\n]*\n", "", turtle, flags=re.MULTILINE).strip()
-        blocks.append(f"<{uris.data(record.kind, record.slug)}> {{\n{body}\n}}\n")
-    text = prefixes + "\n" + "\n".join(blocks)
+        graph = ox.NamedNode(uris.data(record.kind, record.slug))
+        me = uris.thing(record.kind, record.slug)
+        triples = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in record.graph]
+        triples.sort(key=lambda t: (t[0].value != me, str(t[0]), str(t[1]), str(t[2])))
+        quads += [ox.Quad(s, p, o, graph) for s, p, o in triples]  # type: ignore[arg-type]
+    text = (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"").decode("utf-8")
     if f'"{uris.base}' not in text:
         text = text.replace(f"<{uris.base}", "<")
     path.parent.mkdir(parents=True, exist_ok=True)

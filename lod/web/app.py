@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import JSONResponse, Response
 
 from lod.model.jsonld import DEVIATIONS, LINKED_ART_CONTEXT, extension_context, linked_art_context
-from lod.settings import Settings
+from lod.settings import Settings, load_settings
 from lod.store.embedded import EmbeddedStore
 from lod.store.queries import RELATIONS as RELATIONS_TEXT
 from lod.uris import Uris
@@ -91,6 +91,11 @@ def create_app(settings: Settings) -> Any:
         )
 
     return Front(records, app)
+
+
+def app_from_environment() -> Any:
+    """The app for settings in ``LOD_*`` variables (how ``lod serve --workers N`` starts each worker)."""
+    return create_app(load_settings(os.environ, None))
 
 
 def _is_browser(request: Request) -> bool:

@@ -1,11 +1,15 @@
 """The lean ASGI front: record requests go straight to the record server, the rest to FastAPI.
 
 Cheap requests are bound by the framework (PERFORMANCE.md): a raw ASGI path serves cached bytes
-several times faster than a FastAPI route. Rendering on a cache miss runs in a worker thread.
+several times faster than a FastAPI route. A plain ``GET`` of a record that was answered before
+(same path, ``Accept`` and gzip preference, same build) is replayed from memory: status, headers
+and body prepared once. Rendering on a cache miss runs in a worker thread.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
@@ -14,6 +18,14 @@ from lod.web.records import Answer, RecordServer
 
 Scope = dict[str, Any]
 PREFIXES = ("/id/", "/data/")
+REMEMBERED = 50_000
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    build: str
+    start: dict[str, Any]
+    body: dict[str, Any]
 
 
 class Front:
@@ -22,26 +34,56 @@ class Front:
     def __init__(self, records: RecordServer, fallback: Any) -> None:
         self.records = records
         self.fallback = fallback
+        self._prepared: OrderedDict[tuple[str, bytes, bool], _Prepared] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(PREFIXES):
             await self.fallback(scope, receive, send)
             return
+        key = self._replay_key(scope)
+        if key is not None:
+            prepared = self._prepared.get(key)
+            if prepared is not None and prepared.build == self.records.store.build.id:
+                await send(prepared.start)
+                await send(prepared.body)
+                return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = scope.get("query_string", b"").decode("latin-1")
-        answer = self._fast(scope["method"], scope["path"], query, headers)
+        method, path = scope["method"], scope["path"]
+        answer = self.records.cached_answer(method, path, query, headers)
         if answer is None:
-            answer = await to_thread.run_sync(self.records.answer, scope["method"], scope["path"], query, headers)
-        await respond(send, answer)
+            answer = await to_thread.run_sync(self.records.answer, method, path, query, headers)
+        start, body = _messages(answer)
+        if key is not None and answer.status == 200:
+            self._remember(key, _Prepared(self.records.store.build.id, start, body))
+        await send(start)
+        await send(body)
 
-    def _fast(self, method: str, path: str, query: str, headers: dict[str, str]) -> Answer | None:
-        """Answer from memory when the representation is already cached (no thread hop)."""
-        return self.records.cached_answer(method, path, query, headers)
+    @staticmethod
+    def _replay_key(scope: Scope) -> tuple[str, bytes, bool] | None:
+        """A key for plain, unconditional GETs of a record (None for anything else)."""
+        if scope["method"] != "GET" or scope.get("query_string") or not scope["path"].startswith("/data/"):
+            return None
+        accept = b""
+        gzip = False
+        for name, value in scope["headers"]:
+            if name == b"accept":
+                accept = value
+            elif name == b"accept-encoding":
+                gzip = b"gzip" in value
+            elif name in (b"if-none-match", b"if-modified-since"):
+                return None
+        return scope["path"], accept, gzip
+
+    def _remember(self, key: tuple[str, bytes, bool], prepared: _Prepared) -> None:
+        self._prepared[key] = prepared
+        if len(self._prepared) > REMEMBERED:
+            self._prepared.popitem(last=False)
 
 
-async def respond(send: Any, answer: Answer) -> None:
+def _messages(answer: Answer) -> tuple[dict[str, Any], dict[str, Any]]:
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
     if answer.status != 304 and "content-length" not in answer.headers:
         headers.append((b"content-length", str(len(answer.body)).encode()))
-    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": answer.body})
+    start = {"type": "http.response.start", "status": answer.status, "headers": headers}
+    return start, {"type": "http.response.body", "body": answer.body}

@@ -6,11 +6,9 @@ profile) expands to that same graph, its HAL ``_links`` being outside the JSON-L
 
 from __future__ import annotations
 
-import gzip
 import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -21,8 +19,8 @@ from lod.store.embedded import EmbeddedStore
 from lod.store.queries import relation_counts
 from lod.uris import Uris
 from lod.vocab import PREFIXES
-from lod.web.caching import etag_of
 from lod.web.conneg import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TURTLE, Choice, Format
+from lod.web.diskcache import DiskCache, Representation
 from lod.web.links import hal_links
 from lod.web.pages import Pages
 
@@ -32,29 +30,6 @@ _OXIGRAPH = {
     RDFXML.name: ox.RdfFormat.RDF_XML,
     NQUADS.name: ox.RdfFormat.N_QUADS,
 }
-GZIP_MIN = 1400
-
-
-@dataclass(frozen=True)
-class Representation:
-    """Bytes of one record in one format, from one build, with their entity tag."""
-
-    body: bytes
-    content_type: str
-    etag: str
-    gzipped: bytes | None = None
-    gzip_etag: str | None = None
-
-    @classmethod
-    def of(cls, body: bytes, content_type: str) -> Representation:
-        if len(body) < GZIP_MIN:
-            return cls(body, content_type, etag_of(body))
-        packed = gzip.compress(body, compresslevel=6, mtime=0)
-        return cls(body, content_type, etag_of(body), packed, etag_of(body, "-gzip"))
-
-    @property
-    def size(self) -> int:
-        return len(self.body) + len(self.gzipped or b"")
 
 
 def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Term:
@@ -86,6 +61,7 @@ class Representations:
         self._used = 0
         self._cache: OrderedDict[tuple[str, ...], Representation] = OrderedDict()
         self._lock = threading.Lock()
+        self._disk_cache: tuple[str, DiskCache] | None = None
 
     def cached(self, key: tuple[str, ...]) -> Representation | None:
         with self._lock:
@@ -105,9 +81,29 @@ class Representations:
         return representation
 
     def get(self, build: str, kind: str, slug: str, choice: Choice) -> Representation:
-        """The record in this format and profile, or :class:`NotFound`."""
+        """The record in this format and profile, or :class:`NotFound`: from memory, from the
+        build's disk cache, or rendered (and then kept in both)."""
         key = (build, kind, slug, choice.format.name, choice.profile or "")
-        return self.cached(key) or self.keep(key, self.render(kind, slug, choice))
+        found = self.cached(key)
+        if found is not None:
+            return found
+        disk = self._disk(build)
+        name = "/".join(key[1:])
+        stored = disk.get(name) if disk else None
+        if stored is not None:
+            return self.keep(key, stored)
+        made = self.render(kind, slug, choice)
+        if disk:
+            disk.put(name, made)
+        return self.keep(key, made)
+
+    def _disk(self, build: str) -> DiskCache | None:
+        if self._disk_cache is None or self._disk_cache[0] != build:
+            current = self.store.build
+            if current.id != build:
+                return None
+            self._disk_cache = (build, DiskCache(current.path / "representations.sqlite"))
+        return self._disk_cache[1]
 
     def render(self, kind: str, slug: str, choice: Choice) -> Representation:
         graph = self.uris.data(kind, slug)
