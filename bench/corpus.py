@@ -12,15 +12,79 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-FAMILIES = ["Kim", "Pak", "Ri", "Choe", "Jeong", "Han", "Kang", "Yun", "Seo", "O", "Hyeon", "Ryu", "Mun", "Song", "Hong"]
-SYLLABLES = ["chang", "il", "seong", "hwa", "cheol", "yong", "man", "geum", "jun", "taek", "sik", "ok", "hui", "bong",
-             "gyu", "heum", "dong", "won", "ae", "su", "nam", "hak", "se", "yeong", "guk", "ju", "tae", "min"]  # fmt: skip
-ROLES = ["Deputy Premier", "Minister of Foreign Affairs", "Deputy Minister of Foreign Trade", "Chairman of the State Planning Commission",
-         "Minister of Finance", "Deputy Chairman of the KWP CC", "Chief of the MFA First Department", "desk officer"]  # fmt: skip
-TOPICS = ["the deliveries of equipment for the Seongjin Steel Foundry", "the training of Korean specialists in the USSR",
-          "the schedule of the government delegation", "the harvest in the northern provinces", "the construction of housing in Pyongyang",
-          "the exchange of films and books", "the work of the Soviet specialists at the Nampo plant"]  # fmt: skip
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+FAMILIES = [
+    "Kim",
+    "Pak",
+    "Ri",
+    "Choe",
+    "Jeong",
+    "Han",
+    "Kang",
+    "Yun",
+    "Seo",
+    "O",
+    "Hyeon",
+    "Ryu",
+    "Mun",
+    "Song",
+    "Hong",
+]
+SYLLABLES = [
+    "chang", "il", "seong", "hwa", "cheol", "yong", "man", "geum", "jun", "taek", "sik", "ok", "hui", "bong",
+    "gyu", "heum", "dong", "won", "ae", "su", "nam", "hak", "se", "yeong", "guk", "ju", "tae", "min",
+    "",
+]  # fmt: skip
+ROLES = [
+    "Deputy Premier",
+    "Minister of Foreign Affairs",
+    "Deputy Minister of Foreign Trade",
+    "Chairman of the State Planning Commission",
+    "Minister of Finance",
+    "Deputy Chairman of the KWP CC",
+    "Chief of the MFA First Department",
+    "desk officer",
+]
+TOPICS = [
+    "the deliveries of equipment for the Seongjin Steel Foundry",
+    "the training of Korean specialists in the USSR",
+    "the schedule of the government delegation",
+    "the harvest in the northern provinces",
+    "the construction of housing in Pyongyang",
+    "the exchange of films and books",
+    "the work of the Soviet specialists at the Nampo plant",
+]
+LENGTHS = ["an hour", "two hours", "forty minutes", "an hour and a half"]
+MEETING = (
+    "{opening}\n\n\n{host} informed me about {topic}. I promised to report this to Moscow.\n\n\n"
+    "{role} {guest} was present at the conversation, which lasted {length}."
+)
+PAGE = (
+    "Skip to content\n\n{month} {day}, {year}\n\n"
+    "Journal of Soviet Ambassador to the DPRK A. M. Puzanov for {printed} (no. {number})\n\n"
+    "This document was made possible with support from ROK Ministry of Unification\n\n"
+    "{printed}\n\n\n{body}\n\n\n\n[signature] (A. PUZANOV)\n\n\n"
+    "Five copies printed\n\n1 - Gromyko\n\n2 - Fedorenko\n\n3 - to file\n\nNº {registry}\n\n{printed}\n\n\n"
+    "Puzanov discusses {topic} with his Korean interlocutors and reports their requests.\n\n"
+    "Document Information\n\n\nAVPRF F. 0102, Op. {opis}, Delo {delo}, Listy {first}-{last}. "
+    "Translated for NKIDP by Gary Goldberg.\n\n\n"
+    "The History and Public Policy Program welcomes reuse of Digital Archive materials.\n\n"
+    "Original Uploaded Date\n\n\n\nDiary Entry\n\n\nRecord ID\n\n\n\n"
+    "ROK Ministry of Unification\u00a0and Leon Levy Foundation"
+)
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True)
@@ -72,27 +136,35 @@ def page(number: int, pool: list[Person], rng: random.Random) -> str:
     for _ in range(rng.choice((2, 2, 3))):
         host, guest = _zipf(pool, rng), _zipf(pool, rng)
         spelled = host.variant if rng.random() < 0.2 else host.name
-        opening = rng.choice([f"I visited {rng.choice(ROLES)} {spelled}.", f"I visited {spelled} at his invitation.",
-                              f"I received {spelled} at his request."])  # fmt: skip
+        openings = [
+            f"I visited {rng.choice(ROLES)} {spelled}.",
+            f"I visited {spelled} at his invitation.",
+            f"I received {spelled} at his request.",
+        ]
+        opening = rng.choice(openings)
+        topic, role, length = rng.choice(TOPICS), rng.choice(ROLES), rng.choice(LENGTHS)
         meetings.append(
-            f"{opening}\n\n\n{host.name} informed me about {rng.choice(TOPICS)}. I promised to report this to Moscow.\n\n\n"
-            f"{rng.choice(ROLES)} {guest.name} was present at the conversation, which lasted {rng.choice(['an hour', 'two hours', 'forty minutes', 'an hour and a half'])}."
+            MEETING.format(opening=opening, host=host.name, topic=topic, role=role, guest=guest.name, length=length)
         )
-    body = "\n\n\n\n\n".join(meetings)
-    return (
-        f"Skip to content\n\n{MONTHS[day.month - 1]} {day.day}, {day.year}\n\n"
-        f"Journal of Soviet Ambassador to the DPRK A. M. Puzanov for {printed} (no. {number})\n\n"
-        f"This document was made possible with support from ROK Ministry of Unification\n\n"
-        f"{printed}\n\n\n{body}\n\n\n\n[signature] (A. PUZANOV)\n\n\nFive copies printed\n\n1 - Gromyko\n\n2 - Fedorenko\n\n"
-        f"3 - to file\n\nNº {100 + number % 800}\n\n{printed}\n\n\n"
-        f"Puzanov discusses {rng.choice(TOPICS)} with his Korean interlocutors and reports their requests.\n\n"
-        f"Document Information\n\n\nAVPRF F. 0102, Op. {10 + number % 9}, Delo {number % 40}, Listy {number % 300}-{number % 300 + 20}. "
-        f"Translated for NKIDP by Gary Goldberg.\n\n\nThe History and Public Policy Program welcomes reuse of Digital Archive materials.\n\n"
-        f"Original Uploaded Date\n\n\n\nDiary Entry\n\n\nRecord ID\n\n\n\nROK Ministry of Unification\u00a0and Leon Levy Foundation"
+    return PAGE.format(
+        month=MONTHS[day.month - 1],
+        day=day.day,
+        year=day.year,
+        printed=printed,
+        number=number,
+        body="\n\n\n\n\n".join(meetings),
+        registry=100 + number % 800,
+        topic=rng.choice(TOPICS),
+        opis=10 + number % 9,
+        delo=number % 40,
+        first=number % 300,
+        last=number % 300 + 20,
     )
 
 
-def write_corpus(folder: Path, documents: int, people_count: int = 2000, seed: int = 1957) -> tuple[list[Path], list[Person]]:
+def write_corpus(
+    folder: Path, documents: int, people_count: int = 2000, seed: int = 1957
+) -> tuple[list[Path], list[Person]]:
     """Pages under ``folder/pages`` and authority files under ``folder/authorities``."""
     rng = random.Random(seed)
     pool = people(people_count, rng)

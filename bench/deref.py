@@ -119,7 +119,8 @@ def machine() -> str:
     if cpuinfo.exists():
         found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
         model = found[1].strip() if found else ""
-    return f"{platform.machine()}, {os.cpu_count()} cores{', ' + model if model else ''}, Python {platform.python_version()}"
+    cores = f"{os.cpu_count()} cores{', ' + model if model else ''}"
+    return f"{platform.machine()}, {cores}, Python {platform.python_version()}"
 
 
 def run(documents: int, seconds: int, connections: int, workers: int, work: Path) -> str:
@@ -139,8 +140,14 @@ def run(documents: int, seconds: int, connections: int, workers: int, work: Path
     del store
     oxigraph_dir = work / "oxigraph"
     shutil.rmtree(oxigraph_dir, ignore_errors=True)
-    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(oxigraph_dir), "--file", str(dump)], check=True, capture_output=True)
-    subprocess.run([str(BIN / "oxigraph"), "optimize", "--location", str(oxigraph_dir)], check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "oxigraph"), "load", "--location", str(oxigraph_dir), "--file", str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [str(BIN / "oxigraph"), "optimize", "--location", str(oxigraph_dir)], check=True, capture_output=True
+    )
     slugs = [slug for slug, _ in current_build(Path(settings.var_dir)).slugs("person")][:1000]
     lod_paths = [f"/data/person/{slug}" for slug in slugs]
     describe = [f"/query?query={quote(f'DESCRIBE <{base}id/person/{slug}>')}" for slug in slugs]
@@ -152,7 +159,8 @@ def run(documents: int, seconds: int, connections: int, workers: int, work: Path
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ),
         subprocess.Popen(
-            [str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxigraph_dir), "--bind", f"127.0.0.1:{oxigraph_port}"],
+            [str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxigraph_dir),
+             "--bind", f"127.0.0.1:{oxigraph_port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ),
     ]  # fmt: skip
@@ -176,7 +184,8 @@ def run(documents: int, seconds: int, connections: int, workers: int, work: Path
             server.wait(timeout=30)
     reference = results[2].requests_per_second
     rows = "\n".join(
-        f"| {r.name} | {r.requests_per_second:,.0f} | {r.requests_per_second / reference:.2f}× | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} |"
+        f"| {r.name} | {r.requests_per_second:,.0f} | {r.requests_per_second / reference:.2f}× "
+        f"| {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} |"
         for r in results
     )
     today = datetime.date.today().isoformat()
@@ -184,7 +193,8 @@ def run(documents: int, seconds: int, connections: int, workers: int, work: Path
         f"Dereferencing {len(slugs)} people in turn, {documents:,} synthetic documents + the bundled data "
         f"({built.records:,} records, {built.triples:,} triples; build {build_seconds:.0f} s); "
         f"wrk -t2 -c{connections} -d{seconds}s on loopback, lod with {workers} worker(s); {today}, {machine()}.\n\n"
-        "| server | requests/s | vs Oxigraph | p50 ms | p99 ms | non-2xx |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+        "| server | requests/s | vs Oxigraph | p50 ms | p99 ms | non-2xx |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: |\n"
         f"{rows}\n"
     )
 
