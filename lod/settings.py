@@ -32,6 +32,14 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address `lod serve` listens on.")
     port: int = _setting(8000, "Port `lod serve` listens on.")
     keep_stores: int = _setting(2, "Built stores kept on disk (the served one included).")
+    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run; then it is stopped and the client gets 503.")
+    query_max_rows: int = _setting(10_000, "Most rows (or triples) a SPARQL result may have; larger ones are refused.")
+    query_max_length: int = _setting(16_384, "Longest SPARQL query accepted, in characters (longer: 413).")
+    query_workers: int = _setting(2, "Query worker processes per server process.")
+    query_queue: int = _setting(8, "Queries that may wait for a worker; beyond that, 503 with Retry-After.")
+    service_allow: str = _setting(
+        "", "Space-separated IRI prefixes of endpoints SPARQL SERVICE may call (none: refused)."
+    )
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:

@@ -104,7 +104,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def server(served: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `lod serve` process (uvicorn) on loopback, whose base is its own address."""
     base = served.base
-    env = lod_env(var_dir=served.var_dir, data_dir=served.data_dir, base=base)
+    env = lod_env(var_dir=served.var_dir, data_dir=served.data_dir, base=base, query_timeout="2")
     log = tmp_path_factory.mktemp("log") / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(

@@ -8,6 +8,8 @@ page, ``/ns/``, ``/healthz`` and the OpenAPI docs at ``/docs`` are FastAPI route
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from lod.web import errors
 from lod.web.conneg import HTML, JSONLD, negotiate
 from lod.web.front import Front
 from lod.web.records import RecordServer
+from lod.web.sparql import SparqlEndpoint
 
 _DESCRIPTION = """Linked open data for archival history. Every `/id/{kind}/{slug}` answers
 `303 See Other` to `/data/{kind}/{slug}`, negotiated on `Accept` (JSON-LD Linked Art, Turtle,
@@ -34,8 +37,19 @@ def create_app(settings: Settings) -> Any:
     uris = Uris(settings.base)
     store = EmbeddedStore(Path(settings.var_dir), settings.base)
     records = RecordServer(store, uris)
+    sparql = SparqlEndpoint(settings, store, records.representations.pages)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        sparql.pool.close()
+
     app = FastAPI(
-        title="lod", summary="Linked open data for archival history", description=_DESCRIPTION, version="0.1.0"
+        title="lod",
+        summary="Linked open data for archival history",
+        description=_DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
     )
     errors.install(app, records)
 
@@ -90,7 +104,19 @@ def create_app(settings: Settings) -> Any:
             {"build": build.meta, "examples": examples, "lists": lists, "vocabulary": uris.base + "ns/"}
         )
 
-    return Front(records, app)
+    async def sparql_route(request: Request) -> Response:
+        answer = await sparql.answer(request.method, request.url.query, dict(request.headers), await request.body())
+        return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+    app.add_api_route(
+        "/sparql",
+        sparql_route,
+        methods=["GET", "HEAD", "POST", "OPTIONS"],
+        summary="SPARQL 1.1 Protocol: query (GET ?query=, POST form or application/sparql-query); "
+        "without a query, the Service Description or, for browsers, the query page",
+    )
+
+    return Front(records, sparql, app)
 
 
 def app_from_environment() -> Any:

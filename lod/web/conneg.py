@@ -32,18 +32,19 @@ class Format:
     media_type: str
     title: str
     aliases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
     @property
     def content_type(self) -> str:
         return f"{self.media_type}; charset=utf-8"
 
 
-JSONLD = Format("jsonld", "application/ld+json", "JSON-LD (Linked Art)", ("application/json",))
-TURTLE = Format("ttl", "text/turtle", "Turtle", ("application/x-turtle",))
+JSONLD = Format("jsonld", "application/ld+json", "JSON-LD (Linked Art)", ("application/json",), ("json-ld",))
+TURTLE = Format("ttl", "text/turtle", "Turtle", ("application/x-turtle",), ("turtle",))
 HTML = Format("html", "text/html", "HTML", ("application/xhtml+xml",))
-NTRIPLES = Format("nt", "application/n-triples", "N-Triples", ())
-NQUADS = Format("nq", "application/n-quads", "N-Quads", ())
-RDFXML = Format("rdf", "application/rdf+xml", "RDF/XML", ())
+NTRIPLES = Format("nt", "application/n-triples", "N-Triples", (), ("ntriples", "n-triples"))
+NQUADS = Format("nq", "application/n-quads", "N-Quads", (), ("nquads", "n-quads"))
+RDFXML = Format("rdf", "application/rdf+xml", "RDF/XML", (), ("xml", "rdfxml", "rdf+xml"))
 #: In order of preference when the client likes several equally (JSON-LD is the default).
 FORMATS: tuple[Format, ...] = (JSONLD, TURTLE, HTML, NTRIPLES, NQUADS, RDFXML)
 
@@ -161,6 +162,6 @@ def _profile(ranges: list[MediaRange]) -> str:
 def by_name(name: str, available: Sequence[Format]) -> Format | None:
     """The format with this short name or media type (for ``?format=`` and extensions)."""
     for fmt in available:
-        if name in (fmt.name, fmt.media_type, *fmt.aliases):
+        if name.lower() in (fmt.name, fmt.media_type, *fmt.aliases, *fmt.names):
             return fmt
     return None

@@ -31,12 +31,16 @@ class _Prepared:
 class Front:
     """An ASGI app: ``/id/…`` and ``/data/…`` answered directly, everything else by ``fallback``."""
 
-    def __init__(self, records: RecordServer, fallback: Any) -> None:
+    def __init__(self, records: RecordServer, sparql: Any, fallback: Any) -> None:
         self.records = records
+        self.sparql = sparql
         self.fallback = fallback
         self._prepared: OrderedDict[tuple[str, bytes, bool], _Prepared] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/sparql":
+            await self.sparql(scope, receive, send)
+            return
         if scope["type"] != "http" or not scope["path"].startswith(PREFIXES):
             await self.fallback(scope, receive, send)
             return

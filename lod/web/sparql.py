@@ -1,0 +1,358 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql``: queries only, with limits, and no way out.
+
+``GET ?query=``, ``POST`` form-encoded and ``POST application/sparql-query``; ``default-graph-uri``
+and ``named-graph-uri``. Without a query: a Service Description for RDF clients, a query page for
+browsers. Updates are refused (403), ``SERVICE`` too unless allow-listed (400). Queries run in the
+worker processes of :class:`~lod.store.querypool.QueryPool`, which stops them at the time limit
+(503, never a truncated 200). Results are kept per build, so a repeated query is answered from
+memory.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+import pyoxigraph as ox
+from anyio import to_thread
+
+from lod.settings import Settings
+from lod.store.embedded import EmbeddedStore
+from lod.store.querypool import Busy, QueryJob, QueryOutcome, QueryPool, QueryTimeout
+from lod.store.sparqltext import allowed, inspect
+from lod.uris import Uris
+from lod.vocab import PREFIXES
+from lod.web.conneg import HTML, Choice, Format, by_name
+from lod.web.examples import EXAMPLES
+from lod.web.pages import Pages
+from lod.web.records import Answer, error_body, wants_html
+from lod.web.sparqlformats import DESCRIPTION, GRAPHS, SOLUTIONS, content_type, negotiate
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+CORS = {
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers": "Content-Type, Retry-After",
+}
+FORMATS_W3C = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "ttl": "Turtle",
+    "nt": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdf": "RDF_XML",
+    "nq": "N-Quads",
+}
+
+
+class Refused(Exception):
+    """A request the endpoint answers with an error status, before any query runs."""
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a protocol request asks for, read from its method, URL and body."""
+
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    format: str | None
+
+
+class SparqlEndpoint:
+    """Answers ``/sparql`` requests."""
+
+    def __init__(self, settings: Settings, store: EmbeddedStore, pages: Pages, pool: QueryPool | None = None) -> None:
+        self.settings = settings
+        self.uris = Uris(settings.base)
+        self.store = store
+        self.pages = pages
+        self.allow = tuple(settings.service_allow.split())
+        self.pool = pool or QueryPool(
+            store.var_dir,
+            size=settings.query_workers,
+            timeout=settings.query_timeout,
+            max_rows=settings.query_max_rows,
+            queue_limit=settings.query_queue,
+            isolate=not self.allow,
+        )
+        self._results: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        body: bytes | None = b""
+        if scope["method"] == "POST":
+            body = await _read_body(receive, self.settings.query_max_length * 4)
+        answer = await self.answer(scope["method"], scope.get("query_string", b"").decode("latin-1"), headers, body)
+        start = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
+        start.append((b"content-length", str(len(answer.body)).encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": start})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else answer.body})
+
+    async def answer(self, method: str, query_string: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
+        try:
+            if body is None:
+                raise Refused(413, f"the request body is larger than {self.settings.query_max_length * 4} bytes")
+            request = self.read(method, query_string, headers, body)
+            if request.query is None:
+                return self.describe(headers, request)
+            return await self.run(request, headers)
+        except Refused as refused:
+            return self.error(headers, refused.status, refused.detail, refused.headers)
+
+    def read(self, method: str, query_string: str, headers: Mapping[str, str], body: bytes) -> Request:
+        """The protocol operation: which query, on which dataset, in which format."""
+        if method == "OPTIONS":
+            raise Refused(204, "")
+        if method not in ("GET", "HEAD", "POST"):
+            raise Refused(
+                405,
+                f"{method} is not allowed: this endpoint answers GET and POST queries",
+                {"allow": "GET, HEAD, POST, OPTIONS"},
+            )
+        url = urllib.parse.parse_qs(query_string, keep_blank_values=True)
+        params = url
+        kind = headers.get("content-type", "").split(";")[0].strip().lower()
+        if method == "POST":
+            if kind == UPDATE:
+                raise Refused(403, "this endpoint is read-only: SPARQL updates are not accepted")
+            if kind == FORM:
+                params = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+                for name in ("default-graph-uri", "named-graph-uri", "format"):
+                    params.setdefault(name, url.get(name, []))
+            elif kind == QUERY:
+                params = {**url, "query": [body.decode("utf-8", "replace")]}
+            else:
+                raise Refused(415, f"POST a query as {FORM} or {QUERY}, not {kind or 'no Content-Type'}")
+        if "update" in params:
+            raise Refused(403, "this endpoint is read-only: SPARQL updates are not accepted")
+        queries = params.get("query", [])
+        if len(queries) > 1:
+            raise Refused(400, "one query per request: the 'query' parameter was given more than once")
+        if method == "POST" and not queries:
+            raise Refused(400, "missing the 'query' parameter")
+        formats = params.get("format", [])
+        return Request(
+            queries[0] if queries else None,
+            tuple(params.get("default-graph-uri", [])),
+            tuple(params.get("named-graph-uri", [])),
+            formats[0] if formats else None,
+        )
+
+    def check(self, request: Request) -> None:
+        """Length, updates, SERVICE, graph IRIs: refused before anything runs."""
+        query = request.query or ""
+        if len(query) > self.settings.query_max_length:
+            raise Refused(
+                413, f"the query is {len(query)} characters long; the limit is {self.settings.query_max_length}"
+            )
+        if not query.strip():
+            raise Refused(400, "the query is empty")
+        text = inspect(query)
+        if text.is_update:
+            raise Refused(403, f"this endpoint is read-only: {text.first_word} is a SPARQL update")
+        for endpoint in text.services:
+            if not allowed(endpoint, self.allow):
+                what = f"<{endpoint}>" if endpoint else "an endpoint given by a variable"
+                raise Refused(400, f"SERVICE is not allowed here ({what}): this endpoint does not call other endpoints")
+        for iri in request.default_graphs + request.named_graphs:
+            try:
+                ox.NamedNode(iri)
+            except ValueError:
+                raise Refused(400, f"graph IRI {iri[:200]!r} is not an IRI") from None
+
+    def choose(self, request: Request, headers: Mapping[str, str]) -> tuple[Choice | None, Choice | None]:
+        if request.format:
+            solutions = by_name(request.format, SOLUTIONS)
+            graph = by_name(request.format, GRAPHS)
+            if solutions is None and graph is None:
+                names = sorted({f.name for f in SOLUTIONS + GRAPHS})
+                raise Refused(400, f"unknown format {request.format!r}; try {', '.join(names)}")
+            return (Choice(solutions) if solutions else None, Choice(graph) if graph else None)
+        accept = headers.get("accept")
+        solutions_choice, graph_choice = negotiate(accept, SOLUTIONS), negotiate(accept, GRAPHS)
+        if solutions_choice is None and graph_choice is None:
+            raise Refused(406, "none of the accepted types is available; results come as "
+                          + ", ".join(f.media_type for f in SOLUTIONS + GRAPHS))  # fmt: skip
+        return solutions_choice, graph_choice
+
+    async def run(self, request: Request, headers: Mapping[str, str]) -> Answer:
+        self.check(request)
+        solutions, graph = self.choose(request, headers)
+        build = self.store.build.id
+        key = (build, request.query, request.default_graphs, request.named_graphs,
+               solutions.format.name if solutions else None, graph.format.name if graph else None)  # fmt: skip
+        with self._lock:
+            kept = self._results.get(key)
+        if kept is not None:
+            return kept
+        job = QueryJob(
+            request.query or "",
+            request.default_graphs,
+            request.named_graphs,
+            solutions.format.name if solutions else None,
+            graph.format.name if graph else None,
+            tuple(PREFIXES.items()),
+        )
+        try:
+            outcome = await to_thread.run_sync(self.pool.run, job)
+        except QueryTimeout as err:
+            raise Refused(
+                503, f"{err}; make the query cheaper (LIMIT, more specific patterns)", {"retry-after": "5"}
+            ) from None
+        except Busy as err:
+            raise Refused(503, f"too many queries at once ({err}); try again shortly", {"retry-after": "2"}) from None
+        answer = self.respond(outcome, request, headers)
+        if answer.status == 200 and outcome.build == build:
+            self.keep(key, answer)
+        return answer
+
+    def respond(self, outcome: QueryOutcome, request: Request, headers: Mapping[str, str]) -> Answer:
+        if outcome.status == "syntax":
+            raise Refused(400, f"SPARQL syntax error: {outcome.message}")
+        if outcome.status == "too-many-rows":
+            raise Refused(400, f"{outcome.message}, the most this endpoint returns; add a LIMIT or narrow the query")
+        if outcome.status == "not-acceptable":
+            available = SOLUTIONS if outcome.kind in ("solutions", "boolean") else GRAPHS
+            raise Refused(
+                406,
+                f"this query gives {outcome.kind} results, available as " + ", ".join(f.media_type for f in available),
+            )
+        if outcome.status == "unavailable":
+            raise Refused(503, outcome.message, {"retry-after": "30"})
+        if outcome.status != "ok" or outcome.format is None:
+            raise Refused(400, outcome.message or "the query failed")
+        fmt = by_name(outcome.format, SOLUTIONS if outcome.kind in ("solutions", "boolean") else GRAPHS)
+        assert fmt is not None
+        common = {**CORS, "vary": "Accept", "cache-control": "public, max-age=60"}
+        if fmt is HTML:
+            body = self.page(request, outcome)
+            return Answer(200, {**common, "content-type": HTML.content_type}, body)
+        return Answer(200, {**common, "content-type": content_type(fmt)}, outcome.body)
+
+    def keep(self, key: tuple[Any, ...], answer: Answer) -> None:
+        with self._lock:
+            self._results[key] = answer
+            while len(self._results) > 2_000:
+                self._results.popitem(last=False)
+
+    def error(self, headers: Mapping[str, str], status: int, detail: str, extra: dict[str, str]) -> Answer:
+        if status == 204:
+            preflight = {**CORS, "access-control-allow-methods": "GET, HEAD, POST, OPTIONS",
+                         "access-control-allow-headers": "Accept, Content-Type", "access-control-max-age": "86400",
+                         "allow": "GET, HEAD, POST, OPTIONS"}  # fmt: skip
+            return Answer(204, preflight)
+        common = {**CORS, **extra}
+        if wants_html(headers):
+            page = self.pages.render("error.html", status=status, title=HTTPStatus(status).phrase, detail=detail)
+            return Answer(status, {**common, "content-type": HTML.content_type}, page)
+        return Answer(
+            status, {**common, "content-type": "application/json"}, json.dumps(error_body(status, detail)).encode()
+        )
+
+    def describe(self, headers: Mapping[str, str], request: Request) -> Answer:
+        """Without a query: the Service Description, or the query page for browsers."""
+        fmt = by_name(request.format, DESCRIPTION) if request.format else None
+        if fmt is None:
+            choice = negotiate(headers.get("accept"), DESCRIPTION)
+            if choice is None:
+                raise Refused(406, "the service description comes as " + ", ".join(f.media_type for f in DESCRIPTION))
+            fmt = choice.format
+        common = {**CORS, "vary": "Accept"}
+        if fmt is HTML:
+            return Answer(200, {**common, "content-type": HTML.content_type}, self.page(request, None))
+        return Answer(200, {**common, "content-type": fmt.content_type}, self.service_description(fmt))
+
+    def service_description(self, fmt: Format) -> bytes:
+        sd = "http://www.w3.org/ns/sparql-service-description#"
+        endpoint = ox.NamedNode(self.uris.base + "sparql")
+        dataset = ox.NamedNode(self.uris.base + "sparql#dataset")
+        default = ox.NamedNode(self.uris.base + "sparql#default-graph")
+        a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+        def n(name: str) -> ox.NamedNode:
+            return ox.NamedNode(sd + name)
+
+        triples = [
+            ox.Triple(endpoint, a, n("Service")),
+            ox.Triple(endpoint, n("endpoint"), endpoint),
+            ox.Triple(endpoint, n("supportedLanguage"), n("SPARQL11Query")),
+            ox.Triple(endpoint, n("feature"), n("UnionDefaultGraph")),
+            ox.Triple(endpoint, n("defaultDataset"), dataset),
+            ox.Triple(dataset, a, n("Dataset")),
+            ox.Triple(dataset, n("defaultGraph"), default),
+            ox.Triple(default, a, n("Graph")),
+            ox.Triple(
+                default,
+                ox.NamedNode("http://rdfs.org/ns/void#triples"),
+                ox.Literal(
+                    str(self.store.build.meta.get("triples", 0)),
+                    datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"),
+                ),
+            ),
+        ]
+        triples += [
+            ox.Triple(endpoint, n("resultFormat"), ox.NamedNode(f"http://www.w3.org/ns/formats/{name}"))
+            for name in FORMATS_W3C.values()
+        ]
+        rdf = {
+            "ttl": ox.RdfFormat.TURTLE,
+            "jsonld": ox.RdfFormat.JSON_LD,
+            "nt": ox.RdfFormat.N_TRIPLES,
+            "rdf": ox.RdfFormat.RDF_XML,
+        }[fmt.name]
+        prefixes = {"sd": sd, "formats": "http://www.w3.org/ns/formats/"} if rdf is ox.RdfFormat.TURTLE else None
+        return ox.serialize(triples, format=rdf, prefixes=prefixes) or b""
+
+    def page(self, request: Request, outcome: QueryOutcome | None) -> bytes:
+        base = self.uris.base
+        examples = [(e.title, e.text(base)) for e in EXAMPLES]
+        query = request.query or examples[1][1]
+        formats = []
+        if outcome is not None:
+            available = SOLUTIONS if outcome.kind in ("solutions", "boolean") else GRAPHS
+            formats = [
+                (f.name, "/sparql?" + urllib.parse.urlencode({"query": query, "format": f.name}))
+                for f in available
+                if f is not HTML
+            ]
+        return self.pages.render(
+            "sparql.html",
+            label="SPARQL",
+            query=query,
+            examples=[(title, "/sparql?" + urllib.parse.urlencode({"query": text})) for title, text in examples],
+            prefixes=PREFIXES,
+            outcome=outcome,
+            downloads=formats,
+        )
+
+
+async def _read_body(receive: Any, limit: int) -> bytes | None:
+    """The request body, or None when it is larger than ``limit``."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
