@@ -129,6 +129,9 @@ class SparqlEndpoint:
         url = urllib.parse.parse_qs(query_string, keep_blank_values=True)
         params = url
         kind = headers.get("content-type", "").split(";")[0].strip().lower()
+        charset = _charset(headers.get("content-type", ""))
+        if method == "POST" and charset not in ("utf-8", "utf8"):
+            raise Refused(415, f"queries are UTF-8 text; the request says charset={charset}")
         if method == "POST":
             if kind == UPDATE:
                 raise Refused(403, "this endpoint is read-only: SPARQL updates are not accepted")
@@ -341,6 +344,15 @@ class SparqlEndpoint:
             outcome=outcome,
             downloads=formats,
         )
+
+
+def _charset(content_type: str) -> str:
+    """The charset parameter of a Content-Type (UTF-8 when absent)."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return "utf-8"
 
 
 async def _read_body(receive: Any, limit: int) -> bytes | None:
