@@ -1,5 +1,41 @@
-"""`make bench`: every benchmark, each against its named competitor in the same run."""
+"""`make bench`: every benchmark, each against its named competitor in the same run.
 
-from bench import deref
+Results are printed and written to bench/results/; the README quotes them.
+"""
 
-deref.main()
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from bench import deref, sparql
+from bench.common import ROOT, prepare
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", choices=["deref", "sparql"], help="run one benchmark")
+    parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out of the SPARQL benchmark")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
+    prepared = prepare(args.work, args.documents)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    if args.only in (None, "deref"):
+        table = deref.run(prepared, args.work, args.seconds, args.connections, args.workers)
+        print(table)
+        (results / "deref.md").write_text(table, encoding="utf-8")
+    if args.only in (None, "sparql"):
+        table = sparql.run(prepared, args.work, args.seconds, args.connections, args.workers, not args.no_rdflib)
+        print(table)
+        (results / "sparql.md").write_text(table, encoding="utf-8")
+
+
+main()

@@ -34,9 +34,13 @@ class Settings:
     keep_stores: int = _setting(2, "Built stores kept on disk (the served one included).")
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run; then it is stopped and the client gets 503.")
     query_max_rows: int = _setting(10_000, "Most rows (or triples) a SPARQL result may have; larger ones are refused.")
+    query_max_bytes: int = _setting(50_000_000, "Longest SPARQL result, in bytes; longer ones are refused.")
     query_max_length: int = _setting(16_384, "Longest SPARQL query accepted, in characters (longer: 413).")
     query_workers: int = _setting(2, "Query worker processes per server process.")
     query_queue: int = _setting(8, "Queries that may wait for a worker; beyond that, 503 with Retry-After.")
+    query_cache: int = _setting(
+        2_000, "SPARQL results kept per build and answered from memory when asked again (0: none)."
+    )
     service_allow: str = _setting(
         "", "Space-separated IRI prefixes of endpoints SPARQL SERVICE may call (none: refused)."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -77,7 +78,7 @@ def test_ask(sparql: Client) -> None:
         "head": {},
         "boolean": True,
     }  # type: ignore[attr-defined]
-    assert get(sparql, "ASK { ?s a <urn:nothing> }", Accept="text/csv").text == "false\r\n"  # type: ignore[attr-defined]
+    assert get(sparql, "ASK { ?s a <urn:nothing> }", Accept="text/csv").text == "false"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -309,7 +310,7 @@ def test_query_workers_cannot_reach_the_network(built: Settings, listener: tuple
     url, received = listener
     pool = QueryPool(Path(built.var_dir), size=1, timeout=5)
     try:
-        outcome = pool.run(QueryJob(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"))
+        outcome = asyncio.run(pool.run(QueryJob(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")))
         assert pool.isolated is True, "query workers could not leave the network on this system"
         assert outcome.status == "error"
     finally:
@@ -342,5 +343,41 @@ def test_too_many_queries_at_once_get_503(built: Settings) -> None:
         assert busy.status_code == 503 and busy.headers["retry-after"] == "2"  # type: ignore[attr-defined]
         assert "too many queries at once" in json.loads(busy.text)["error"]["detail"]  # type: ignore[attr-defined]
         assert results == [503]
+    finally:
+        app.sparql.pool.close()
+
+
+def test_a_repeated_query_is_answered_from_memory_until_the_next_build(data_copy: Path, tmp_path: Path) -> None:
+    from lod.store.build import build
+    from tests.test_build import PERSON
+
+    settings = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"))
+    build(settings)
+    app = create_app(settings)
+    client = Client(app)
+    runs: list[str] = []
+    real_run = app.sparql.pool.run
+
+    async def counted(job: object) -> object:
+        runs.append(job.query)  # type: ignore[attr-defined]
+        return await real_run(job)  # type: ignore[arg-type]
+
+    app.sparql.pool.run = counted
+    count = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <http://www.cidoc-crm.org/cidoc-crm/E21_Person> }"
+
+    def people(**headers: str) -> int:
+        response = get(client, count, **headers)
+        assert response.status_code == 200  # type: ignore[attr-defined]
+        if headers:
+            return int(next(csv.reader(io.StringIO(response.text.splitlines()[1])))[0])  # type: ignore[attr-defined]
+        return int(response.json()["results"]["bindings"][0]["n"]["value"])  # type: ignore[attr-defined]
+
+    try:
+        before = people()
+        assert people() == before and len(runs) == 1  # the same GET again: from memory
+        assert people(Accept="text/csv") == before and len(runs) == 2  # another format is another answer
+        (data_copy / "person" / "ri-sang-jo.ttl").write_text(PERSON.format(slug="ri-sang-jo", label="Ri Sang-jo"))
+        build(settings)
+        assert people() == before + 1 and len(runs) == 3  # a new build: asked again, not the old answer
     finally:
         app.sparql.pool.close()

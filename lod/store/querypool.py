@@ -2,69 +2,32 @@
 
 pyoxigraph cannot be interrupted once it computes a result (an ORDER BY, a GROUP BY, a cartesian
 product compute everything before the first row), and it holds the interpreter while it does. So
-each query runs in a worker process of its own pool: the server waits at most the time limit, then
-kills the worker, which frees its CPU and memory at once, and starts another. Workers open the
-served store read-only, follow ``var/current`` to new builds, and, unless remote ``SERVICE`` calls
-are allow-listed, live in a network namespace of their own with no way out (where the system lets
-them make one).
+each query runs in a worker process of its own pool (:mod:`lod.store.queryworker`): the server
+waits at most the time limit, then kills the worker, which frees its CPU and memory at once, and
+starts another in the background. The server talks to its workers over socket pairs from its event
+loop, so waiting for a query costs no thread; unless remote ``SERVICE`` calls are allow-listed, the
+workers live in a network namespace of their own with no way out (where the system lets them).
 """
 
 from __future__ import annotations
 
-import ctypes
+import asyncio
 import logging
-import multiprocessing
-import os
-import queue
+import marshal
+import socket
+import subprocess
+import sys
 import threading
 import time
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import pyoxigraph as ox
+from lod.store.queryworker import HEADER, QueryJob, QueryOutcome, receive
 
-from lod.store.embedded import CURRENT
-from lod.store.results import (
-    TooManyRows,
-    distinct_triples,
-    rows,
-    write_boolean,
-    write_graph,
-    write_solutions,
-)
-
+__all__ = ["Busy", "QueryJob", "QueryOutcome", "QueryPool", "QueryTimeout"]
 log = logging.getLogger("lod.sparql")
-CLONE_NEWNET = 0x40000000
-CLONE_NEWUSER = 0x10000000
-PlainTerm = tuple[str, str, str | None, str | None]
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    """A query to run and the formats the client accepts for each kind of result."""
-
-    query: str
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    solutions_format: str | None = "json"
-    graph_format: str | None = "ttl"
-    prefixes: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class QueryOutcome:
-    """What came of a query: ``ok`` with a body (or a table for HTML), or why not."""
-
-    status: str
-    kind: str | None = None
-    format: str | None = None
-    body: bytes = b""
-    message: str = ""
-    names: tuple[str, ...] = ()
-    table: tuple[tuple[PlainTerm | None, ...], ...] = ()
-    build: str = ""
+_WORKER = "import sys; from lod.store.queryworker import main; main(sys.argv[1:])"
 
 
 class QueryTimeout(Exception):
@@ -75,133 +38,44 @@ class Busy(Exception):
     """Every worker is busy and the queue is full."""
 
 
-def _plain(term: Any) -> PlainTerm | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return ("uri", term.value, None, None)
-    if isinstance(term, ox.BlankNode):
-        return ("bnode", term.value, None, None)
-    if isinstance(term, ox.Literal):
-        return ("literal", term.value, term.datatype.value, term.language)
-    return ("literal", str(term), None, None)
-
-
-def execute(store: ox.Store, job: QueryJob, max_rows: int) -> QueryOutcome:
-    """Run one query on an open store and write its result in the accepted format."""
-    options: dict[str, Any] = {}
-    if job.default_graphs or job.named_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    try:
-        result = store.query(job.query, **options)
-        if isinstance(result, ox.QueryBoolean):
-            if job.solutions_format is None:
-                return QueryOutcome("not-acceptable", "boolean")
-            if job.solutions_format == "html":
-                return QueryOutcome(
-                    "ok",
-                    "boolean",
-                    "html",
-                    names=("boolean",),
-                    table=((_plain(ox.Literal(str(bool(result)).lower())),),),
-                )
-            return QueryOutcome(
-                "ok", "boolean", job.solutions_format, write_boolean(bool(result), job.solutions_format)
-            )
-        if isinstance(result, ox.QuerySolutions):
-            if job.solutions_format is None:
-                return QueryOutcome("not-acceptable", "solutions")
-            names, table = rows(result, max_rows)
-            if job.solutions_format == "html":
-                plain = tuple(tuple(_plain(t) for t in row) for row in table)
-                return QueryOutcome("ok", "solutions", "html", names=tuple(names), table=plain)
-            return QueryOutcome(
-                "ok", "solutions", job.solutions_format, write_solutions(names, table, job.solutions_format)
-            )
-        if job.graph_format is None:
-            return QueryOutcome("not-acceptable", "graph")
-        triples = distinct_triples(result, max_rows)
-        if job.graph_format == "html":
-            plain = tuple((_plain(t.subject), _plain(t.predicate), _plain(t.object)) for t in triples)
-            return QueryOutcome("ok", "graph", "html", names=("subject", "predicate", "object"), table=plain)
-        body = write_graph(triples, job.graph_format, dict(job.prefixes))
-        return QueryOutcome("ok", "graph", job.graph_format, body)
-    except SyntaxError as err:
-        return QueryOutcome("syntax", message=str(err))
-    except TooManyRows as err:
-        return QueryOutcome("too-many-rows", message=f"the result has more than {err.args[0]} rows")
-    except (OSError, RuntimeError, ValueError) as err:
-        return QueryOutcome("error", message=f"the query failed: {err}")
-
-
-def _isolate() -> bool:
-    """Leave the network: a new network namespace has only a loopback that is down."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
-
-
-def _worker_main(conn: Connection, var_dir: str, isolate: bool, max_rows: int) -> None:
-    isolated = _isolate() if isolate else False
-    conn.send(("ready", isolated))
-    store: ox.Store | None = None
-    target = ""
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            now = os.readlink(Path(var_dir) / CURRENT)
-            if store is None or now != target:
-                store = ox.Store.read_only(str(Path(var_dir) / now / "store"))
-                target = now
-            outcome = execute(store, job, max_rows)
-            outcome = QueryOutcome(**{**outcome.__dict__, "build": Path(target).name})
-        except OSError as err:
-            outcome = QueryOutcome("unavailable", message=f"no store to query: {err}")
-        conn.send(outcome)
-
-
-@dataclass
+@dataclass(eq=False)
 class _Worker:
-    process: Any
-    conn: Connection
+    process: subprocess.Popen[bytes]
+    sock: socket.socket
 
 
-@dataclass
 class QueryPool:
-    """A fixed number of query worker processes, a bounded queue, and a time limit per query."""
+    """A fixed number of query worker processes, a bounded queue, and a time limit per query.
 
-    var_dir: Path
-    size: int = 2
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    queue_limit: int = 8
-    isolate: bool = True
-    _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _waiting: int = 0
-    _started: bool = False
-    _closed: bool = False
-    _respawning: list[threading.Thread] = field(default_factory=list)
-    isolated: bool | None = None
+    Safe to use from several event loops at once (each request waits on its own loop).
+    """
 
-    def _spawn(self) -> _Worker:
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(
-            target=_worker_main, args=(child, str(self.var_dir), self.isolate, self.max_rows), daemon=True
-        )
-        process.start()
-        child.close()
-        _, isolated = parent.recv()
-        if self.isolate and not isolated and self.isolated is None:
-            log.warning(
-                "query workers could not leave the network (no permission); SERVICE is refused by the check alone"
-            )
-        self.isolated = isolated
-        return _Worker(process, parent)
+    def __init__(
+        self,
+        var_dir: Path,
+        size: int = 2,
+        timeout: float = 10.0,
+        max_rows: int = 10_000,
+        max_bytes: int = 50_000_000,
+        queue_limit: int = 8,
+        isolate: bool = True,
+    ) -> None:
+        self.var_dir = var_dir
+        self.size = size
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self.queue_limit = queue_limit
+        self.isolate = isolate
+        self.isolated: bool | None = None
+        self._lock = threading.Lock()
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[asyncio.Future[_Worker]] = deque()
+        self._workers: set[_Worker] = set()
+        self._respawning: list[threading.Thread] = []
+        self._waiting = 0
+        self._started = False
+        self._closed = False
 
     def start(self) -> None:
         """Start the workers (also done on first use)."""
@@ -209,52 +83,25 @@ class QueryPool:
             if self._started:
                 return
             self._started = True
-        for _ in range(self.size):
-            self._idle.put(self._spawn())
+        launched = [self._launch() for _ in range(self.size)]
+        for process, sock in launched:
+            self._give(self._ready(process, sock))
 
-    def run(self, job: QueryJob) -> QueryOutcome:
+    async def run(self, job: QueryJob) -> QueryOutcome:
         """Run a query on an idle worker; :class:`Busy` when too many wait, :class:`QueryTimeout`."""
         self.start()
         with self._lock:
             if self._waiting >= self.size + self.queue_limit:
                 raise Busy(f"{self._waiting} queries are running or waiting")
             self._waiting += 1
-        deadline = time.monotonic() + self.timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         try:
-            try:
-                worker = self._idle.get(timeout=self.timeout)
-            except queue.Empty:
-                raise Busy("no query worker became free in time") from None
-            worker.conn.send(job)
-            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                try:
-                    outcome: QueryOutcome = worker.conn.recv()
-                except (EOFError, OSError):
-                    self._replace(worker)
-                    return QueryOutcome("error", message="the query worker stopped")
-                self._idle.put(worker)
-                return outcome
-            self._replace(worker)
-            raise QueryTimeout(f"the query ran for more than {self.timeout:g} s and was stopped")
+            worker = await self._take(loop, deadline)
+            return await self._exchange(loop, worker, job, deadline)
         finally:
             with self._lock:
                 self._waiting -= 1
-
-    def _replace(self, worker: _Worker) -> None:
-        """Kill a worker (its CPU and memory are freed at once) and start another in the background."""
-        worker.process.kill()
-        worker.conn.close()
-
-        def respawn() -> None:
-            worker.process.join(timeout=5)
-            with self._lock:
-                if self._closed:
-                    return
-            self._idle.put(self._spawn())
-
-        thread = threading.Thread(target=respawn, daemon=True)
-        self._respawning.append(thread)
-        thread.start()
 
     def close(self) -> None:
         """Stop every worker (waiting for replacements being started)."""
@@ -262,10 +109,168 @@ class QueryPool:
             self._closed = True
         for thread in self._respawning:
             thread.join(timeout=30)
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
+        with self._lock:
+            workers, self._workers = self._workers, set()
+            self._idle.clear()
+        for worker in workers:
             worker.process.kill()
-            worker.process.join(timeout=5)
+            worker.process.wait(timeout=5)
+            worker.sock.close()
+
+    def _launch(self) -> tuple[subprocess.Popen[bytes], socket.socket]:
+        ours, theirs = socket.socketpair()
+        arguments = [str(theirs.fileno()), str(self.var_dir), "1" if self.isolate else "0"]
+        arguments += [str(self.max_rows), str(self.max_bytes)]
+        process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, *arguments],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        return process, ours
+
+    def _ready(self, process: subprocess.Popen[bytes], sock: socket.socket) -> _Worker:
+        """Wait for a launched worker to say it is ready (and whether it left the network)."""
+        sock.settimeout(120)
+        try:
+            _, isolated = receive(sock)
+        except (EOFError, OSError) as err:
+            process.kill()
+            sock.close()
+            raise RuntimeError(f"a query worker failed to start: {err or 'it exited'}") from None
+        sock.setblocking(False)
+        if self.isolate and not isolated and self.isolated is None:
+            log.warning(
+                "query workers could not leave the network (no permission); SERVICE is refused by the check alone"
+            )
+        self.isolated = isolated
+        worker = _Worker(process, sock)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    async def _take(self, loop: asyncio.AbstractEventLoop, deadline: float) -> _Worker:
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            waiter: asyncio.Future[_Worker] = loop.create_future()
+            self._waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter, max(0.0, deadline - loop.time()))
+        except TimeoutError:
+            raise Busy("no query worker became free in time") from None
+
+    def _give(self, worker: _Worker) -> None:
+        """An idle worker goes to the longest-waiting request, on that request's loop, or to the idle list."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if not waiter.done():
+                    break
+            else:
+                self._idle.append(worker)
+                return
+        loop = waiter.get_loop()
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._hand(waiter, worker)
+        else:
+            loop.call_soon_threadsafe(self._hand, waiter, worker)
+
+    def _hand(self, waiter: asyncio.Future[_Worker], worker: _Worker) -> None:
+        if waiter.done():  # it stopped waiting meanwhile
+            self._give(worker)
+        else:
+            waiter.set_result(worker)
+
+    async def _exchange(
+        self, loop: asyncio.AbstractEventLoop, worker: _Worker, job: QueryJob, deadline: float
+    ) -> QueryOutcome:
+        """Send the job, wait for the outcome; at the deadline the worker is killed, which ends the wait."""
+        expired = False
+
+        def expire() -> None:
+            nonlocal expired
+            expired = True
+            worker.process.kill()
+
+        timer = loop.call_later(max(0.0, deadline - loop.time()), expire)
+        try:
+            await _send(loop, worker.sock, marshal.dumps(tuple(job)))
+            outcome = QueryOutcome(*marshal.loads(await _receive(loop, worker.sock)))
+        except (EOFError, OSError):
+            timer.cancel()
+            self._replace(worker)
+            if expired:
+                raise QueryTimeout(f"the query ran for more than {self.timeout:g} s and was stopped") from None
+            return QueryOutcome("error", message="the query worker stopped")
+        except BaseException:  # the request was cancelled: the worker may still be busy with it
+            timer.cancel()
+            self._replace(worker)
+            raise
+        timer.cancel()
+        if expired:
+            self._replace(worker)
+        else:
+            self._give(worker)
+        return outcome
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker (its CPU and memory are freed at once) and start another in the background."""
+        worker.process.kill()
+        worker.sock.close()
+        with self._lock:
+            self._workers.discard(worker)
+            if self._closed:
+                return
+
+        def respawn() -> None:
+            worker.process.wait(timeout=5)
+            while True:
+                with self._lock:
+                    if self._closed:
+                        return
+                try:
+                    fresh = self._ready(*self._launch())
+                    break
+                except (RuntimeError, OSError) as err:
+                    log.error("%s; trying again in 5 s", err)
+                    time.sleep(5)
+            with self._lock:
+                closed = self._closed
+            if closed:
+                fresh.process.kill()
+                return
+            self._give(fresh)
+
+        thread = threading.Thread(target=respawn, daemon=True)
+        self._respawning = [t for t in self._respawning if t.is_alive()] + [thread]
+        thread.start()
+
+
+async def _send(loop: asyncio.AbstractEventLoop, sock: socket.socket, payload: bytes) -> None:
+    data = HEADER.pack(len(payload)) + payload
+    try:
+        sent = sock.send(data)
+    except BlockingIOError:
+        sent = 0
+    if sent < len(data):
+        await loop.sock_sendall(sock, data[sent:])
+
+
+async def _receive(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> bytes:
+    """One message's payload, or EOFError when the worker is gone."""
+    buffer = bytearray()
+    size = None
+    while size is None or len(buffer) < HEADER.size + size:
+        wanted = 65536 if size is None else min(HEADER.size + size - len(buffer), 1 << 22)
+        chunk = await loop.sock_recv(sock, wanted)
+        if not chunk:
+            raise EOFError
+        buffer += chunk
+        if size is None and len(buffer) >= HEADER.size:
+            size = HEADER.unpack_from(buffer)[0]
+    return bytes(buffer[HEADER.size :])

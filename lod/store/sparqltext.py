@@ -35,6 +35,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# Queries without any of these words anywhere need no reading (most queries: it saves the lexer).
+_KEYWORDS = ("service", "insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
 
@@ -69,8 +71,11 @@ def tokens(text: str) -> list[Token]:
 
 def inspect(text: str) -> QueryText:
     """Read the first keyword, the prefixes and the ``SERVICE`` endpoints of a query or update."""
-    items = tokens(text)
     result = QueryText()
+    lowered = text.lower()
+    if not any(word in lowered for word in _KEYWORDS):
+        return result
+    items = tokens(text)
     base = ""
     for n, token in enumerate(items):
         following = items[n + 1] if n + 1 < len(items) else None

@@ -41,6 +41,7 @@ def create_app(settings: Settings) -> Any:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sparql.pool.start()
         yield
         sparql.pool.close()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 LINKED_ART_PROFILE = "https://linked.art/ns/v1/linked-art.json"
 JSONLD_PROFILES = {
@@ -124,6 +125,11 @@ def parse_accept(header: str) -> list[MediaRange]:
 
 def negotiate(accept: str | None, available: Sequence[Format]) -> Choice | None:
     """The best available format for an Accept header (the first one when it says nothing)."""
+    return _negotiate(accept, tuple(available))
+
+
+@lru_cache(maxsize=1024)  # clients send the same few headers again and again
+def _negotiate(accept: str | None, available: tuple[Format, ...]) -> Choice | None:
     if not accept or not accept.strip():
         return Choice(available[0], "linked-art" if available[0] is JSONLD else None)
     ranges = parse_accept(accept)

@@ -14,7 +14,7 @@ from typing import Any
 
 from anyio import to_thread
 
-from lod.web.records import Answer, RecordServer
+from lod.web.records import RecordServer
 
 Scope = dict[str, Any]
 PREFIXES = ("/id/", "/data/")
@@ -57,7 +57,7 @@ class Front:
         answer = self.records.cached_answer(method, path, query, headers)
         if answer is None:
             answer = await to_thread.run_sync(self.records.answer, method, path, query, headers)
-        start, body = _messages(answer)
+        start, body = answer.messages()
         if key is not None and answer.status == 200:
             self._remember(key, _Prepared(self.records.store.build.id, start, body))
         await send(start)
@@ -83,11 +83,3 @@ class Front:
         self._prepared[key] = prepared
         if len(self._prepared) > REMEMBERED:
             self._prepared.popitem(last=False)
-
-
-def _messages(answer: Answer) -> tuple[dict[str, Any], dict[str, Any]]:
-    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
-    if answer.status != 304 and "content-length" not in answer.headers:
-        headers.append((b"content-length", str(len(answer.body)).encode()))
-    start = {"type": "http.response.start", "status": answer.status, "headers": headers}
-    return start, {"type": "http.response.body", "body": answer.body}

@@ -14,6 +14,7 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Any
 
 from lod.errors import NotFound, StoreUnavailable
 from lod.store.embedded import EmbeddedStore
@@ -46,6 +47,14 @@ class Answer:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+
+    def messages(self, head: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The ASGI ``http.response.start`` and ``http.response.body`` messages (no body for HEAD)."""
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()]
+        if self.status != 304 and "content-length" not in self.headers:
+            headers.append((b"content-length", str(len(self.body)).encode()))
+        start = {"type": "http.response.start", "status": self.status, "headers": headers}
+        return start, {"type": "http.response.body", "body": b"" if head else self.body}
 
 
 def error_body(status: int, detail: str) -> dict[str, dict[str, object]]:

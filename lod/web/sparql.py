@@ -4,14 +4,13 @@
 and ``named-graph-uri``. Without a query: a Service Description for RDF clients, a query page for
 browsers. Updates are refused (403), ``SERVICE`` too unless allow-listed (400). Queries run in the
 worker processes of :class:`~lod.store.querypool.QueryPool`, which stops them at the time limit
-(503, never a truncated 200). Results are kept per build, so a repeated query is answered from
+(503, never a truncated 200). Answers to GET are kept per build, so a repeated query is answered from
 memory.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -20,7 +19,6 @@ from http import HTTPStatus
 from typing import Any
 
 import pyoxigraph as ox
-from anyio import to_thread
 
 from lod.settings import Settings
 from lod.store.embedded import EmbeddedStore
@@ -34,6 +32,7 @@ from lod.web.pages import Pages
 from lod.web.records import Answer, error_body, wants_html
 from lod.web.sparqlformats import DESCRIPTION, GRAPHS, SOLUTIONS, content_type, negotiate
 
+KEPT_BODY = 1_000_000  # larger results are not kept
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -74,6 +73,15 @@ class Request:
     format: str | None
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """A successful answer to a GET, as ASGI messages, and the build it came from."""
+
+    build: str
+    start: dict[str, Any]
+    body: dict[str, Any]
+
+
 class SparqlEndpoint:
     """Answers ``/sparql`` requests."""
 
@@ -88,33 +96,49 @@ class SparqlEndpoint:
             size=settings.query_workers,
             timeout=settings.query_timeout,
             max_rows=settings.query_max_rows,
+            max_bytes=settings.query_max_bytes,
             queue_limit=settings.query_queue,
             isolate=not self.allow,
         )
-        self._results: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[bytes, bytes, bytes], _Kept] = OrderedDict()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        key = _replay_key(scope) if self.settings.query_cache else None
+        if key is not None:
+            kept = self._kept.get(key)
+            if kept is not None and kept.build == self.store.build.id:
+                await send(kept.start)
+                await send(kept.body)
+                return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         body: bytes | None = b""
         if scope["method"] == "POST":
             body = await _read_body(receive, self.settings.query_max_length * 4)
-        answer = await self.answer(scope["method"], scope.get("query_string", b"").decode("latin-1"), headers, body)
-        start = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()]
-        start.append((b"content-length", str(len(answer.body)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": start})
-        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else answer.body})
+        query_string = scope.get("query_string", b"").decode("latin-1")
+        answer, build = await self.exchange(scope["method"], query_string, headers, body)
+        start, message = answer.messages(head=scope["method"] == "HEAD")
+        if key is not None and build is not None and len(answer.body) <= KEPT_BODY:
+            self._keep(key, _Kept(build, start, message))
+        await send(start)
+        await send(message)
 
     async def answer(self, method: str, query_string: str, headers: Mapping[str, str], body: bytes | None) -> Answer:
+        """The response to a protocol request."""
+        return (await self.exchange(method, query_string, headers, body))[0]
+
+    async def exchange(
+        self, method: str, query_string: str, headers: Mapping[str, str], body: bytes | None
+    ) -> tuple[Answer, str | None]:
+        """The response, and the build it holds for when it may be given again (None: it may not)."""
         try:
             if body is None:
                 raise Refused(413, f"the request body is larger than {self.settings.query_max_length * 4} bytes")
             request = self.read(method, query_string, headers, body)
             if request.query is None:
-                return self.describe(headers, request)
+                return self.describe(headers, request), None
             return await self.run(request, headers)
         except Refused as refused:
-            return self.error(headers, refused.status, refused.detail, refused.headers)
+            return self.error(headers, refused.status, refused.detail, refused.headers), None
 
     def read(self, method: str, query_string: str, headers: Mapping[str, str], body: bytes) -> Request:
         """The protocol operation: which query, on which dataset, in which format."""
@@ -195,36 +219,25 @@ class SparqlEndpoint:
                           + ", ".join(f.media_type for f in SOLUTIONS + GRAPHS))  # fmt: skip
         return solutions_choice, graph_choice
 
-    async def run(self, request: Request, headers: Mapping[str, str]) -> Answer:
+    async def run(self, request: Request, headers: Mapping[str, str]) -> tuple[Answer, str | None]:
         self.check(request)
         solutions, graph = self.choose(request, headers)
-        build = self.store.build.id
-        key = (build, request.query, request.default_graphs, request.named_graphs,
-               solutions.format.name if solutions else None, graph.format.name if graph else None)  # fmt: skip
-        with self._lock:
-            kept = self._results.get(key)
-        if kept is not None:
-            return kept
         job = QueryJob(
             request.query or "",
             request.default_graphs,
             request.named_graphs,
             solutions.format.name if solutions else None,
             graph.format.name if graph else None,
-            tuple(PREFIXES.items()),
         )
         try:
-            outcome = await to_thread.run_sync(self.pool.run, job)
+            outcome = await self.pool.run(job)
         except QueryTimeout as err:
             raise Refused(
                 503, f"{err}; make the query cheaper (LIMIT, more specific patterns)", {"retry-after": "5"}
             ) from None
         except Busy as err:
             raise Refused(503, f"too many queries at once ({err}); try again shortly", {"retry-after": "2"}) from None
-        answer = self.respond(outcome, request, headers)
-        if answer.status == 200 and outcome.build == build:
-            self.keep(key, answer)
-        return answer
+        return self.respond(outcome, request, headers), outcome.build
 
     def respond(self, outcome: QueryOutcome, request: Request, headers: Mapping[str, str]) -> Answer:
         if outcome.status == "syntax":
@@ -249,11 +262,10 @@ class SparqlEndpoint:
             return Answer(200, {**common, "content-type": HTML.content_type}, body)
         return Answer(200, {**common, "content-type": content_type(fmt)}, outcome.body)
 
-    def keep(self, key: tuple[Any, ...], answer: Answer) -> None:
-        with self._lock:
-            self._results[key] = answer
-            while len(self._results) > 2_000:
-                self._results.popitem(last=False)
+    def _keep(self, key: tuple[bytes, bytes, bytes], kept: _Kept) -> None:
+        self._kept[key] = kept
+        while len(self._kept) > self.settings.query_cache:
+            self._kept.popitem(last=False)
 
     def error(self, headers: Mapping[str, str], status: int, detail: str, extra: dict[str, str]) -> Answer:
         if status == 204:
@@ -344,6 +356,17 @@ class SparqlEndpoint:
             outcome=outcome,
             downloads=formats,
         )
+
+
+def _replay_key(scope: dict[str, Any]) -> tuple[bytes, bytes, bytes] | None:
+    """A GET is answered by its query string and Accept header alone, so these are its key."""
+    if scope["method"] not in ("GET", "HEAD") or not scope.get("query_string"):
+        return None
+    accept = b""
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            accept = value
+    return scope["method"].encode(), scope["query_string"], accept
 
 
 def _charset(content_type: str) -> str:

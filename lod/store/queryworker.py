@@ -1,0 +1,169 @@
+"""One query worker process: reads a query from its socket, runs it, writes the result back.
+
+Started by :class:`~lod.store.querypool.QueryPool` (which calls :func:`main`) with one end of a
+socket pair. Messages both ways are a 4-byte length and a tuple in :mod:`marshal` form (plain
+values only, and quick). The worker opens the
+served store read-only, follows ``var/current`` to new builds and, when asked, first leaves the
+network: a new network namespace has only a loopback that is down.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import marshal
+import os
+import signal
+import socket
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pyoxigraph as ox
+
+from lod.store.embedded import CURRENT
+from lod.store.results import TooLarge, TooManyRows, distinct_triples, rows, write_graph, write_solutions
+from lod.vocab import PREFIXES
+
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+HEADER = struct.Struct("!I")
+PlainTerm = tuple[str, str, str | None, str | None]
+
+
+class QueryJob(NamedTuple):
+    """A query to run and the formats the client accepts for each kind of result."""
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    solutions_format: str | None = "json"
+    graph_format: str | None = "ttl"
+
+
+class QueryOutcome(NamedTuple):
+    """What came of a query: ``ok`` with a body (or a table for HTML), or why not."""
+
+    status: str
+    kind: str | None = None
+    format: str | None = None
+    body: bytes = b""
+    message: str = ""
+    names: tuple[str, ...] = ()
+    table: tuple[tuple[PlainTerm | None, ...], ...] = ()
+    build: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    rows: int
+    bytes: int
+
+
+def _plain(term: Any) -> PlainTerm | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ("uri", term.value, None, None)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value, None, None)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.datatype.value, term.language)
+    return ("literal", str(term), None, None)
+
+
+def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryOutcome:
+    """Run one query on an open store and write its result in the accepted format."""
+    options: dict[str, Any] = {}
+    if job.default_graphs or job.named_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    try:
+        result = store.query(job.query, **options)
+        if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
+            kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+            if job.solutions_format is None:
+                return QueryOutcome("not-acceptable", kind)
+            if job.solutions_format != "html":
+                body = write_solutions(result, job.solutions_format, limits.rows, limits.bytes)
+                return QueryOutcome("ok", kind, job.solutions_format, body)
+            if isinstance(result, ox.QueryBoolean):
+                value = ox.Literal(str(bool(result)).lower())
+                return QueryOutcome("ok", kind, "html", names=("boolean",), table=((_plain(value),),))
+            names, table = rows(result, limits.rows)
+            plain = tuple(tuple(_plain(t) for t in row) for row in table)
+            return QueryOutcome("ok", kind, "html", names=tuple(names), table=plain)
+        if job.graph_format is None:
+            return QueryOutcome("not-acceptable", "graph")
+        triples = distinct_triples(result, limits.rows)
+        if job.graph_format == "html":
+            plain = tuple((_plain(t.subject), _plain(t.predicate), _plain(t.object)) for t in triples)
+            return QueryOutcome("ok", "graph", "html", names=("subject", "predicate", "object"), table=plain)
+        body = write_graph(triples, job.graph_format, PREFIXES, limits.bytes)
+        return QueryOutcome("ok", "graph", job.graph_format, body)
+    except SyntaxError as err:
+        return QueryOutcome("syntax", message=str(err))
+    except TooManyRows as err:
+        return QueryOutcome("too-many-rows", message=f"the result has more than {err.args[0]} rows")
+    except TooLarge as err:
+        return QueryOutcome("too-many-rows", message=f"the result is longer than {err.args[0]:,} bytes")
+    except (OSError, RuntimeError, ValueError) as err:
+        return QueryOutcome("error", message=f"the query failed: {err}")
+
+
+def send(sock: socket.socket, item: tuple[Any, ...]) -> None:
+    data = marshal.dumps(tuple(item))
+    sock.sendall(HEADER.pack(len(data)) + data)
+
+
+def receive(sock: socket.socket) -> tuple[Any, ...]:
+    """The next message, or EOFError when the other end is gone."""
+    header = _exactly(sock, HEADER.size)
+    return marshal.loads(_exactly(sock, HEADER.unpack(header)[0]))  # type: ignore[no-any-return]
+
+
+def _exactly(sock: socket.socket, size: int) -> bytes:
+    chunks, missing = [], size
+    while missing:
+        chunk = sock.recv(missing)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def isolate() -> bool:
+    """Leave the network, when the system allows it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
+
+
+def serve(sock: socket.socket, var_dir: Path, limits: Limits) -> None:
+    """Answer jobs until the pool closes the socket."""
+    store: ox.Store | None = None
+    target = ""
+    current = str(var_dir / CURRENT)
+    while True:
+        try:
+            job = QueryJob(*receive(sock))
+        except (EOFError, OSError):
+            return
+        try:
+            now = os.readlink(current)
+            if store is None or now != target:
+                store = ox.Store.read_only(str(var_dir / now / "store"))
+                target = now
+            outcome = execute(store, job, limits)._replace(build=Path(target).name)
+        except OSError as err:
+            outcome = QueryOutcome("unavailable", message=f"no store to query: {err}")
+        send(sock, outcome)
+
+
+def main(argv: list[str]) -> None:
+    fd, var_dir, leave_network, max_rows, max_bytes = argv
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool stops its workers; Ctrl-C is for the server
+    sock = socket.socket(fileno=int(fd))
+    isolated = isolate() if leave_network == "1" else False
+    send(sock, ("ready", isolated))
+    serve(sock, Path(var_dir), Limits(int(max_rows), int(max_bytes)))
