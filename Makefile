@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: serve test bench build clean
 
-# Debian packages the tests use: a real headless Chromium for the HTML pages.
-DEBIAN_TEST_PACKAGES := chromium
+# Debian packages the tests use: a real headless Chromium for the HTML pages, curl as a client.
+DEBIAN_TEST_PACKAGES := chromium curl
 DEBIAN_BENCH_PACKAGES := wrk
 
 define need_debian

@@ -22,10 +22,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=["deref", "sparql"], help="run one benchmark")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out of the SPARQL benchmark")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    parser.add_argument("--reuse", action="store_true", help="use the last build of the same corpus again")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
-    prepared = prepare(args.work, args.documents)
+    prepared = prepare(args.work, args.documents, rebuild=not args.reuse)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     if args.only in (None, "deref"):

@@ -4,12 +4,26 @@ Archive pages become typed records (:func:`parse_file`), records become CIDOC-CR
 are built into a store (:func:`build`) and served (:func:`create_app`).
 """
 
+import importlib as _importlib
+import typing as _typing
+
 from lod.errors import LodError
 from lod.settings import Settings, load_settings
-from lod.sources import DocumentRecord, parse_file, parse_page
-from lod.store.build import build
 from lod.uris import Uris
-from lod.web.app import create_app
+
+if _typing.TYPE_CHECKING:
+    from lod.sources import DocumentRecord, parse_file, parse_page
+    from lod.store.build import build
+    from lod.web.app import create_app
+
+# Loaded on first use, so that a process needing little (a query worker) imports little.
+_LAZY = {
+    "DocumentRecord": "lod.sources",
+    "parse_file": "lod.sources",
+    "parse_page": "lod.sources",
+    "build": "lod.store.build",
+    "create_app": "lod.web.app",
+}
 
 __all__ = [
     "DocumentRecord",
@@ -22,3 +36,9 @@ __all__ = [
     "parse_file",
     "parse_page",
 ]
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _LAZY:
+        return getattr(_importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'lod' has no attribute {name!r}")

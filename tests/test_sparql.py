@@ -381,3 +381,55 @@ def test_a_repeated_query_is_answered_from_memory_until_the_next_build(data_copy
         assert people() == before + 1 and len(runs) == 3  # a new build: asked again, not the old answer
     finally:
         app.sparql.pool.close()
+
+
+def test_file_iris_never_read_local_files(sparql: Client, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.ttl"
+    secret.write_text('<urn:a> <urn:b> "SECRET-MARKER" .\n')
+    iri = secret.as_uri()
+    asks = [
+        ({"query": f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}"}, 0),
+        ({"query": f"SELECT * FROM NAMED <{iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"}, 0),
+        ({"query": f"SELECT * WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"}, 0),
+        ({"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": iri}, 0),
+    ]
+    for params, rows in asks:
+        response = sparql.get("/sparql?" + urllib.parse.urlencode(params))
+        assert response.status_code == 200, params
+        assert "SECRET-MARKER" not in response.text
+        assert len(response.json()["results"]["bindings"]) == rows
+    load = sparql.get("/sparql?" + urllib.parse.urlencode({"query": f"LOAD <{iri}>"}))
+    assert load.status_code == 403 and "SECRET-MARKER" not in load.text
+
+
+def test_a_client_that_leaves_stops_its_query(built: Settings) -> None:
+    """The runaway's worker is killed when its client disconnects, not at the (here 60 s) time limit."""
+    app = create_app(Settings(**{**built.__dict__, "query_timeout": 60.0, "query_workers": 1}))
+    endpoint = app.sparql
+    runaway = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    scope = {"type": "http", "method": "GET", "path": "/sparql", "query_string": runaway.encode(), "headers": []}
+    sent: list[dict[str, object]] = []
+
+    async def leave_soon() -> None:
+        messages = iter([{"type": "http.request", "body": b"", "more_body": False}])
+        endpoint.pool.start()
+        before = set(endpoint.pool._workers)
+
+        async def receive() -> dict[str, object]:
+            for message in messages:
+                return message
+            await asyncio.sleep(0.5)
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        await asyncio.wait_for(endpoint(scope, receive, send), timeout=20)
+        assert not (set(endpoint.pool._workers) & before)  # the worker that ran it is gone
+
+    try:
+        asyncio.run(leave_soon())
+        assert sent == []
+        assert get(Client(app), LABEL).status_code == 200  # type: ignore[attr-defined]  # a new worker answers
+    finally:
+        endpoint.pool.close()

@@ -10,6 +10,7 @@ import json
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 import httpx
 from rdflib import Graph, URIRef
@@ -76,8 +77,23 @@ def test_curl(server: str) -> None:
     assert "sd:Service" in description
 
 
+def children(pid: int) -> dict[int, int]:
+    """The child processes of ``pid`` and the CPU time (clock ticks) each has used."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+    return found
+
+
 def test_runaway_query_stopped_while_records_keep_answering(server: str) -> None:
     outcome: dict[str, object] = {}
+    pid = httpx.get(server + "healthz").json()["pid"]
+    workers = children(pid)
 
     def runaway() -> None:
         started = time.monotonic()
@@ -104,3 +120,16 @@ def test_runaway_query_stopped_while_records_keep_answering(server: str) -> None
     assert slowest < 1.0
     assert outcome["status"] == 503 and float(outcome["seconds"]) < 3.0  # type: ignore[arg-type]
     assert "ran for more than 2 s" in json.loads(str(outcome["body"]))["error"]["detail"]
+    # The runaway's worker was killed (its CPU and memory freed) and replaced; nothing still computes.
+    deadline = time.monotonic() + 20
+    while len(children(pid)) < len(workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    now = children(pid)
+    assert len(now) == len(workers) and len(set(workers) - set(now)) == 1
+    while True:  # the new worker starts up, then all are idle: under 0.1 s of CPU in half a second
+        time.sleep(0.5)
+        later = children(pid)
+        if sum(later.values()) - sum(now.values()) < 10:
+            break
+        assert time.monotonic() < deadline, "a query worker keeps computing"
+        now = later

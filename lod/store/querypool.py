@@ -12,6 +12,7 @@ workers live in a network namespace of their own with no way out (where the syst
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import marshal
 import socket
@@ -59,6 +60,7 @@ class QueryPool:
         max_bytes: int = 50_000_000,
         queue_limit: int = 8,
         isolate: bool = True,
+        prefixes: dict[str, str] | None = None,
     ) -> None:
         self.var_dir = var_dir
         self.size = size
@@ -67,6 +69,7 @@ class QueryPool:
         self.max_bytes = max_bytes
         self.queue_limit = queue_limit
         self.isolate = isolate
+        self.prefixes = prefixes or {}
         self.isolated: bool | None = None
         self._lock = threading.Lock()
         self._idle: deque[_Worker] = deque()
@@ -120,7 +123,7 @@ class QueryPool:
     def _launch(self) -> tuple[subprocess.Popen[bytes], socket.socket]:
         ours, theirs = socket.socketpair()
         arguments = [str(theirs.fileno()), str(self.var_dir), "1" if self.isolate else "0"]
-        arguments += [str(self.max_rows), str(self.max_bytes)]
+        arguments += [str(self.max_rows), str(self.max_bytes), json.dumps(self.prefixes)]
         process = subprocess.Popen(
             [sys.executable, "-c", _WORKER, *arguments],
             pass_fds=(theirs.fileno(),),

@@ -9,7 +9,9 @@ network: a new network namespace has only a loopback that is down.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import json
 import marshal
 import os
 import signal
@@ -23,7 +25,6 @@ import pyoxigraph as ox
 
 from lod.store.embedded import CURRENT
 from lod.store.results import TooLarge, TooManyRows, distinct_triples, rows, write_graph, write_solutions
-from lod.vocab import PREFIXES
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
@@ -55,9 +56,12 @@ class QueryOutcome(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Limits:
+class Writing:
+    """How results are written: the row cap, the byte limit, the prefixes of Turtle and RDF/XML."""
+
     rows: int
     bytes: int
+    prefixes: dict[str, str]
 
 
 def _plain(term: Any) -> PlainTerm | None:
@@ -72,7 +76,7 @@ def _plain(term: Any) -> PlainTerm | None:
     return ("literal", str(term), None, None)
 
 
-def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryOutcome:
+def execute(store: ox.Store, job: QueryJob, limits: Writing) -> QueryOutcome:
     """Run one query on an open store and write its result in the accepted format."""
     options: dict[str, Any] = {}
     if job.default_graphs or job.named_graphs:
@@ -99,7 +103,7 @@ def execute(store: ox.Store, job: QueryJob, limits: Limits) -> QueryOutcome:
         if job.graph_format == "html":
             plain = tuple((_plain(t.subject), _plain(t.predicate), _plain(t.object)) for t in triples)
             return QueryOutcome("ok", "graph", "html", names=("subject", "predicate", "object"), table=plain)
-        body = write_graph(triples, job.graph_format, PREFIXES, limits.bytes)
+        body = write_graph(triples, job.graph_format, limits.prefixes, limits.bytes)
         return QueryOutcome("ok", "graph", job.graph_format, body)
     except SyntaxError as err:
         return QueryOutcome("syntax", message=str(err))
@@ -139,31 +143,46 @@ def isolate() -> bool:
     return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
 
 
-def serve(sock: socket.socket, var_dir: Path, limits: Limits) -> None:
+class Served:
+    """The served store, opened read-only, and opened again when ``var/current`` moves on."""
+
+    def __init__(self, var_dir: Path) -> None:
+        self.var_dir = var_dir
+        self.current = str(var_dir / CURRENT)
+        self.target = ""
+        self.store: ox.Store | None = None
+
+    def open(self) -> tuple[ox.Store, str]:
+        """The store and its build id, or OSError when there is none."""
+        now = os.readlink(self.current)
+        if self.store is None or now != self.target:
+            self.store = ox.Store.read_only(str(self.var_dir / now / "store"))
+            self.target = now
+        return self.store, Path(now).name
+
+
+def serve(sock: socket.socket, served: Served, limits: Writing) -> None:
     """Answer jobs until the pool closes the socket."""
-    store: ox.Store | None = None
-    target = ""
-    current = str(var_dir / CURRENT)
     while True:
         try:
             job = QueryJob(*receive(sock))
         except (EOFError, OSError):
             return
         try:
-            now = os.readlink(current)
-            if store is None or now != target:
-                store = ox.Store.read_only(str(var_dir / now / "store"))
-                target = now
-            outcome = execute(store, job, limits)._replace(build=Path(target).name)
+            store, build = served.open()
+            outcome = execute(store, job, limits)._replace(build=build)
         except OSError as err:
             outcome = QueryOutcome("unavailable", message=f"no store to query: {err}")
         send(sock, outcome)
 
 
 def main(argv: list[str]) -> None:
-    fd, var_dir, leave_network, max_rows, max_bytes = argv
+    fd, var_dir, leave_network, max_rows, max_bytes, prefixes = argv
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool stops its workers; Ctrl-C is for the server
     sock = socket.socket(fileno=int(fd))
     isolated = isolate() if leave_network == "1" else False
+    served = Served(Path(var_dir))
+    with contextlib.suppress(OSError):  # open it now, so the first query is not the slow one
+        served.open()[0].query("ASK { ?s ?p ?o }")
     send(sock, ("ready", isolated))
-    serve(sock, Path(var_dir), Limits(int(max_rows), int(max_bytes)))
+    serve(sock, served, Writing(int(max_rows), int(max_bytes), json.loads(prefixes)))

@@ -102,7 +102,13 @@ def create_app(settings: Settings) -> Any:
         examples = {kind: uris.thing(kind, slug) for kind, slug in build.meta.get("examples", {}).items()}
         lists = {kind: f"{uris.base}id/{kind}/" for kind in build.meta.get("kinds", {})}
         return JSONResponse(
-            {"build": build.meta, "examples": examples, "lists": lists, "vocabulary": uris.base + "ns/"}
+            {
+                "build": build.meta,
+                "examples": examples,
+                "lists": lists,
+                "vocabulary": uris.base + "ns/",
+                "sparql": uris.base + "sparql",
+            }
         )
 
     async def sparql_route(request: Request) -> Response:

@@ -10,10 +10,12 @@ memory.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -51,6 +53,10 @@ FORMATS_W3C = {
     "rdf": "RDF_XML",
     "nq": "N-Quads",
 }
+
+
+class ClientGone(Exception):
+    """The client closed the connection before its answer was ready."""
 
 
 class Refused(Exception):
@@ -99,6 +105,7 @@ class SparqlEndpoint:
             max_bytes=settings.query_max_bytes,
             queue_limit=settings.query_queue,
             isolate=not self.allow,
+            prefixes=PREFIXES,
         )
         self._kept: OrderedDict[tuple[bytes, bytes, bytes], _Kept] = OrderedDict()
 
@@ -115,7 +122,10 @@ class SparqlEndpoint:
         if scope["method"] == "POST":
             body = await _read_body(receive, self.settings.query_max_length * 4)
         query_string = scope.get("query_string", b"").decode("latin-1")
-        answer, build = await self.exchange(scope["method"], query_string, headers, body)
+        try:
+            answer, build = await self.exchange(scope["method"], query_string, headers, body, receive)
+        except ClientGone:  # its query was stopped; there is no one to answer
+            return
         start, message = answer.messages(head=scope["method"] == "HEAD")
         if key is not None and build is not None and len(answer.body) <= KEPT_BODY:
             self._keep(key, _Kept(build, start, message))
@@ -127,7 +137,7 @@ class SparqlEndpoint:
         return (await self.exchange(method, query_string, headers, body))[0]
 
     async def exchange(
-        self, method: str, query_string: str, headers: Mapping[str, str], body: bytes | None
+        self, method: str, query_string: str, headers: Mapping[str, str], body: bytes | None, receive: Any = None
     ) -> tuple[Answer, str | None]:
         """The response, and the build it holds for when it may be given again (None: it may not)."""
         try:
@@ -136,7 +146,7 @@ class SparqlEndpoint:
             request = self.read(method, query_string, headers, body)
             if request.query is None:
                 return self.describe(headers, request), None
-            return await self.run(request, headers)
+            return await self.run(request, headers, receive)
         except Refused as refused:
             return self.error(headers, refused.status, refused.detail, refused.headers), None
 
@@ -219,7 +229,7 @@ class SparqlEndpoint:
                           + ", ".join(f.media_type for f in SOLUTIONS + GRAPHS))  # fmt: skip
         return solutions_choice, graph_choice
 
-    async def run(self, request: Request, headers: Mapping[str, str]) -> tuple[Answer, str | None]:
+    async def run(self, request: Request, headers: Mapping[str, str], receive: Any = None) -> tuple[Answer, str | None]:
         self.check(request)
         solutions, graph = self.choose(request, headers)
         job = QueryJob(
@@ -230,7 +240,7 @@ class SparqlEndpoint:
             graph.format.name if graph else None,
         )
         try:
-            outcome = await self.pool.run(job)
+            outcome = await _unless_gone(self.pool.run(job), receive)
         except QueryTimeout as err:
             raise Refused(
                 503, f"{err}; make the query cheaper (LIMIT, more specific patterns)", {"retry-after": "5"}
@@ -356,6 +366,30 @@ class SparqlEndpoint:
             outcome=outcome,
             downloads=formats,
         )
+
+
+async def _unless_gone(work: Coroutine[Any, Any, QueryOutcome], receive: Any) -> QueryOutcome:
+    """The outcome of ``work``, unless the client goes away first: then it is cancelled (a running
+    query's worker is killed, a waiting one leaves the queue) and :class:`ClientGone` is raised."""
+    if receive is None:
+        return await work
+
+    async def gone() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    running, watching = asyncio.ensure_future(work), asyncio.ensure_future(gone())
+    try:
+        await asyncio.wait((running, watching), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (running, watching):
+            if not task.done():
+                task.cancel()
+    if not running.done() or running.cancelled():
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        raise ClientGone
+    return running.result()
 
 
 def _replay_key(scope: dict[str, Any]) -> tuple[bytes, bytes, bytes] | None:
