@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import httpx
 import pytest
@@ -29,6 +29,17 @@ PAGES = [
     (f"/id/annotation/{DOC}-mention-3", "names Jeong Il-yong"),
     ("/id/person/", "People"),
     ("/ns/", "Vocabulary"),
+    ("/sparql", "SPARQL"),
+    (
+        "/sparql?"
+        + urlencode(
+            {
+                "query": "SELECT ?p ?name WHERE { ?p a <http://www.cidoc-crm.org/cidoc-crm/E21_Person> ; "
+                "<http://www.w3.org/2000/01/rdf-schema#label> ?name } LIMIT 20"
+            }
+        ),
+        "SPARQL",
+    ),
 ]
 CHROMIUM_FLAGS = [
     "--no-sandbox",
