@@ -32,7 +32,6 @@ FAMILIES = [
 SYLLABLES = [
     "chang", "il", "seong", "hwa", "cheol", "yong", "man", "geum", "jun", "taek", "sik", "ok", "hui", "bong",
     "gyu", "heum", "dong", "won", "ae", "su", "nam", "hak", "se", "yeong", "guk", "ju", "tae", "min",
-    "",
 ]  # fmt: skip
 ROLES = [
     "Deputy Premier",

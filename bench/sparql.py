@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,7 +15,19 @@ from urllib.parse import quote
 import httpx
 import pyoxigraph as ox
 
-from bench.common import BIN, Prepared, Result, free_port, lod_server, machine, oxigraph_server, today, wait_for, wrk
+from bench.common import (
+    BIN,
+    ROOT,
+    Prepared,
+    Result,
+    free_port,
+    lod_server,
+    machine,
+    oxigraph_server,
+    today,
+    wait_for,
+    wrk,
+)
 
 PREFIXES = (
     "PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -133,6 +146,25 @@ def rdflib_endpoint(prepared: Prepared, work: Path) -> Iterator[str]:
         process.wait(timeout=60)
 
 
+@contextmanager
+def inprocess_server(prepared: Prepared, workers: int) -> Iterator[str]:
+    """The ceiling: pyoxigraph on uvicorn's event loop with no limits (:mod:`bench.inprocess`)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "uvicorn"), "bench.inprocess:app", "--port", str(port), "--workers", str(workers),
+         "--no-access-log", "--log-level", "warning"],
+        env={**os.environ, "BENCH_STORE": str(prepared.store)}, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for(f"{url}/sparql?query=ASK%7B%7D", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def cost_ms(url: str, path: str, items: list[str]) -> float:
     """Mean time of one query on an idle server, one request at a time."""
     with httpx.Client(timeout=60) as http:
@@ -164,6 +196,8 @@ def run(prepared: Prepared, work: Path, seconds: int, connections: int, workers:
         for template, items in mix:
             costs[template.name] = cost_ms(oxigraph, "/query", items)
         measure("oxigraph", oxigraph, "/query")
+    with inprocess_server(prepared, workers) as ceiling:
+        measure("in-process", ceiling, "/sparql")
     with lod_server(prepared, workers, query_cache="0", query_max_rows=ROWS) as lod:
         measure("lod", lod, "/sparql")
     with lod_server(prepared, workers, query_max_rows=ROWS) as lod:
@@ -209,16 +243,19 @@ def table(
     prepared: Prepared, names: list[str], results: dict[str, dict[str, Result]], costs: dict[str, float], setup: Setup
 ) -> str:
     lines = []
-    plain, cached_ratios, over_rdflib = {}, {}, []
+    plain, cached_ratios, ceiling_ratios, over_rdflib = {}, {}, {}, []
     bound = False
     for name in names:
         by_server = results[name]
         ox_r, lod_r, cached = by_server["oxigraph"], by_server["lod"], by_server["lod cached"]
+        ceiling = by_server["in-process"]
         plain[name] = lod_r.requests_per_second / ox_r.requests_per_second
+        ceiling_ratios[name] = ceiling.requests_per_second / ox_r.requests_per_second
         cached_ratios[name] = cached.requests_per_second / ox_r.requests_per_second
         row = (
             f"| {name} | {costs[name]:.1f} | {rate(ox_r, setup.seconds)} | {rate(lod_r, setup.seconds)} "
             f"| {plain[name]:.2f}× | {rate(cached, setup.seconds)} | {cached_ratios[name]:.2f}× "
+            f"| {rate(ceiling, setup.seconds)} | {ceiling_ratios[name]:.2f}× "
         )
         rdflib = by_server.get("rdflib-endpoint")
         if rdflib is not None:
@@ -234,6 +271,7 @@ def table(
     summary = [
         f"- lod ÷ Oxigraph: {verdict(plain, costs)}.",
         f"- lod cached ÷ Oxigraph: {verdict(cached_ratios, costs)}.",
+        f"- in-process ceiling ÷ Oxigraph: {verdict(ceiling_ratios, costs)}.",
     ]
     if over_rdflib:
         least = "at least " if bound else ""
@@ -247,9 +285,12 @@ def table(
         "Cells: successful answers per second (p50/p99 ms of all answers; errors are non-2xx answers and client "
         'timeouts). "Oxigraph ms" is one query\'s time on the idle Oxigraph server, '
         'as a client sees it. "lod" runs every query (its result cache off); "lod cached" is lod as '
-        "configured by default, answering a GET it has answered before, in the same build, from memory.\n\n"
+        "configured by default, answering a GET it has answered before, in the same build, from memory. "
+        '"in-process" is not lod but a ceiling to read it against: pyoxigraph run on uvicorn\'s event loop with no '
+        "time limit, cap or check (bench/inprocess.py), the most this Python stack answers on this machine.\n\n"
         "| query | Oxigraph ms | Oxigraph | lod | lod ÷ Oxigraph | lod cached | cached ÷ Oxigraph "
-        f"{rdflib_head}|\n| --- | ---: | ---: | ---: | ---: | ---: | ---: {rdflib_rule}|\n"
+        f"| in-process | in-process ÷ Oxigraph {rdflib_head}|\n"
+        f"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: {rdflib_rule}|\n"
         + "\n".join(lines)
         + "\n\n"
         + "\n".join(summary)
