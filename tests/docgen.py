@@ -51,6 +51,9 @@ def linked_art_markdown() -> str:
         "`http://www.w3.org/ns/json-ld#compacted` (the same without `_links`) and\n"
         '`http://www.w3.org/ns/json-ld#expanded`, by `Accept: application/ld+json;profile="…"` or\n'
         "`?profile=linked-art|compacted|expanded`.\n\n"
+        "Compaction is done by `lod/model/compact.py`, which implements the part of the JSON-LD 1.1\n"
+        "compaction algorithm our contexts use and refuses anything else (such a record goes to pyld,\n"
+        "the reference implementation); tests/test_compact.py checks it gives exactly what pyld gives.\n\n"
         "## Deviations from the Linked Art 1.0 schemas\n\n" + rows
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 from pyld import jsonld
 
 from lod.errors import LodError
+from lod.model.compact import Compactor, Unsupported
 from lod.uris import Uris
 from lod.vocab import ONTOLOGY_DIR
 
@@ -197,14 +198,36 @@ def _is_part(iri: str, root: str) -> bool:
 
 
 def record_jsonld(triples: Iterable[Triple], root: str, uris: Uris) -> dict[str, Any]:
-    """The compacted Linked Art JSON-LD of one record."""
+    """The compacted Linked Art JSON-LD of one record.
+
+    :mod:`lod.model.compact` does the work (the same output as pyld, tens of times faster); a tree
+    using a JSON-LD feature it does not implement goes to pyld.
+    """
     tree = expanded_tree(triples, root)
     try:
-        compacted = jsonld.compact(tree, {"@context": context_list(uris)}, {"documentLoader": LocalLoader(uris)})
-    except jsonld.JsonLdError as err:
-        raise LodError(f"JSON-LD compaction failed for <{root}>: {err}") from None
+        compacted = compactor(uris.base).compact(tree)
+    except Unsupported:
+        compacted = pyld_compact(tree, uris)
     ordered: dict[str, Any] = _ordered(compacted)
     return ordered
+
+
+@cache
+def compactor(base: str) -> Compactor:
+    """The compactor for our contexts under one base (it learns each context combination once)."""
+    uris = Uris(base)
+    return Compactor(context_list(uris), [extension_context(), linked_art_context()])
+
+
+def pyld_compact(tree: dict[str, Any], uris: Uris) -> dict[str, Any]:
+    """Compaction by pyld, the reference implementation, with the local loader."""
+    try:
+        compacted: dict[str, Any] = jsonld.compact(
+            tree, {"@context": context_list(uris)}, {"documentLoader": LocalLoader(uris)}
+        )
+    except jsonld.JsonLdError as err:
+        raise LodError(f"JSON-LD compaction failed for <{tree.get('@id')}>: {err}") from None
+    return compacted
 
 
 def to_rdf(document: dict[str, Any], uris: Uris) -> str:
