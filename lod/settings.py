@@ -41,6 +41,20 @@ class Settings:
     query_cache: int = _setting(
         2_000, "SPARQL results kept per build and answered from memory when asked again (0: none)."
     )
+    title: str = _setting("lod: archival history as linked open data", "Title of the dataset (VoID, DCAT).")
+    description: str = _setting(
+        "Archival documents, and the people, groups, places and events they record, in CIDOC-CRM.",
+        "One-sentence description of the dataset (VoID, DCAT).",
+    )
+    publisher: str = _setting("lod", "Name of who publishes the dataset (dct:publisher).")
+    publisher_url: str = _setting("", "Home page of the publisher, if any.")
+    data_license: str = _setting(
+        "http://creativecommons.org/publicdomain/zero/1.0/", "Licence IRI of the data lod publishes (dct:license)."
+    )
+    text_rights: str = _setting(
+        "The texts of the documents keep the rights their archive states; each document carries that statement.",
+        "Rights on the document texts, as opposed to the data about them (dct:rights).",
+    )
     service_allow: str = _setting(
         "", "Space-separated IRI prefixes of endpoints SPARQL SERVICE may call (none: refused)."
     )

@@ -73,6 +73,19 @@ class Uris:
         """Our served copy of the Linked Art context."""
         return f"{self.base}ns/linked-art.json"
 
+    def void(self) -> str:
+        """The dataset description (VoID and DCAT)."""
+        return f"{self.base}void"
+
+    def dump(self, name: str = "") -> str:
+        """A dump file, or (without a name) the list of dumps."""
+        return f"{self.base}dumps/{name}"
+
+    def changes(self, kind: str | None = None, page: int | None = None) -> str:
+        """The change feed (of one kind), or one of its pages."""
+        feed = f"{self.base}changes" + (f"/{kind}" if kind else "")
+        return feed if page is None else f"{feed}?page={page}"
+
     def record_of(self, iri: str) -> tuple[str, str] | None:
         """The (kind, slug) of the record an IRI under ``/id/`` or ``/data/`` belongs to."""
         if not iri.startswith(self.base):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,15 +101,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
-@pytest.fixture(scope="session")
-def server(served: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `lod serve` process (uvicorn) on loopback, whose base is its own address."""
-    base = served.base
-    env = lod_env(var_dir=served.var_dir, data_dir=served.data_dir, base=base, query_timeout="2")
-    log = tmp_path_factory.mktemp("log") / "serve.log"
+@contextmanager
+def serving(settings: Settings, log: Path, **extra: str) -> Iterator[str]:
+    """A real `lod serve` process (uvicorn) for ``settings`` on its port; yields its base."""
+    env = lod_env(var_dir=settings.var_dir, data_dir=settings.data_dir, base=settings.base, **extra)
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "lod.cli", "serve", "--port", str(served.port)],
+            [sys.executable, "-m", "lod.cli", "serve", "--port", str(settings.port)],
             env=env,
             cwd=ROOT,
             stdout=output,
@@ -118,14 +117,14 @@ def server(served: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         deadline = time.monotonic() + 30
         while True:
             try:
-                if httpx.get(f"{base}healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{settings.base}healthz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"lod serve did not start:\n{log.read_text()}")
             time.sleep(0.1)
-        yield base
+        yield settings.base
     finally:
         process.terminate()
         try:
@@ -133,3 +132,10 @@ def server(served: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(served: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `lod serve` process (uvicorn) on loopback, whose base is its own address."""
+    with serving(served, tmp_path_factory.mktemp("log") / "serve.log", query_timeout="2") as base:
+        yield base

@@ -6,15 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 
 from lod.model.compact import Compactor, Unsupported
 from lod.model.jsonld import compactor, expanded_tree, pyld_compact, record_jsonld
+from lod.model.terms import plain, record_triples
 from lod.settings import Settings
 from lod.store.embedded import EmbeddedStore
 from lod.uris import Uris
-from lod.web.representations import _order, term
 from tests.conftest import BASE
 
 URIS = Uris(BASE)
@@ -29,8 +28,8 @@ def trees(built: Settings) -> list[dict[str, Any]]:
         kind, slug = URIS.record_of(graph.value)  # type: ignore[misc]
         root = URIS.thing(kind, slug)
         quads = store.quads_for_pattern(None, None, None, graph)
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=lambda t: _order(t, root))
-        out.append(expanded_tree([(term(t.subject), term(t.predicate), term(t.object)) for t in triples], root))
+        triples = record_triples(quads, root)
+        out.append(expanded_tree([(plain(t.subject), plain(t.predicate), plain(t.object)) for t in triples], root))
     return out
 
 

@@ -94,7 +94,7 @@ def test_query_and_build_while_serving(server: str, served: Settings, tmp_path: 
         assert "build" in health, health
         after = health["build"]
         assert after != before
-        assert httpx.get(f"{server}id/person/kim-il-sung").status_code == 404
+        assert httpx.get(f"{server}id/person/kim-il-sung").status_code == 410  # deleted by this build
     finally:
         subprocess.run([sys.executable, "-m", "lod.cli", "build"], env=env, cwd=ROOT, capture_output=True, check=True)
     assert httpx.get(f"{server}id/person/kim-il-sung").status_code == 303

@@ -14,9 +14,9 @@ from lod.ingest.names import NameIndex
 from lod.model.dataset import read_records
 from lod.model.jsonld import LocalLoader, context_list, record_jsonld, to_rdf
 from lod.model.records import Record, document_records
+from lod.model.terms import plain as _term
 from lod.sources import parse_file
 from lod.uris import Uris
-from lod.web.representations import term as _term
 from tests.conftest import BASE, ROOT, SEED
 from tests.graphs import assert_isomorphic
 

@@ -301,3 +301,9 @@ def test_gzip_body_is_real_gzip(built: Settings) -> None:
             return b"".join([chunk async for chunk in r.aiter_raw()])
 
     assert gzip.decompress(asyncio.run(raw())).startswith(b"<http")
+
+
+def test_the_uri_space_itself_dereferences_to_the_landing_page(client: Client) -> None:
+    for path in ("/id/", "/data/"):
+        response = client.get(path)
+        assert (response.status_code, response.headers["location"]) == (303, BASE)

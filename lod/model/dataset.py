@@ -94,6 +94,39 @@ def scan(data_dir: Path, uris: Uris) -> Iterator[RawRecord | Violation]:
             yield record
 
 
+REDIRECTS = "redirects.tsv"
+
+
+def read_redirects(data_dir: Path, uris: Uris) -> tuple[dict[str, str], list[Violation]]:
+    """``triples/redirects.tsv``: records merged into another, as ``kind/old-slug<TAB>kind/survivor-slug``.
+
+    Returns the IRI of each merged record mapped to its survivor's, and what is wrong with the file
+    (by line). Blank lines and lines starting with ``#`` are skipped.
+    """
+    path = data_dir / REDIRECTS
+    found: dict[str, str] = {}
+    problems: list[Violation] = []
+    if not path.exists():
+        return found, problems
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        where = f"{path}:{number}"
+        fields = line.split("\t")
+        names = [tuple(f.strip().split("/")) for f in fields]
+        if len(names) != 2 or any(len(n) != 2 or n[0] not in KINDS or not is_slug(n[1]) for n in names):
+            problems.append(Violation(where, "redirect", "expected 'kind/old-slug<TAB>kind/survivor-slug'"))
+            continue
+        (kind, old), (survivor_kind, survivor) = names
+        if kind != survivor_kind:
+            problems.append(Violation(where, "redirect", f"a {kind} can only be merged into a {kind}"))
+        elif uris.thing(kind, old) in found:
+            problems.append(Violation(where, "redirect", f"{kind}/{old} is redirected twice"))
+        else:
+            found[uris.thing(kind, old)] = uris.thing(kind, survivor)
+    return found, problems
+
+
 def read_records(data_dir: Path, uris: Uris) -> Loaded:
     """Every record under ``data_dir`` as rdflib graphs, with its violations."""
     records: list[Record] = []

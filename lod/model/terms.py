@@ -1,10 +1,14 @@
-"""rdflib terms ↔ pyoxigraph terms."""
+"""rdflib terms ↔ pyoxigraph terms, and a record's triples in the order it is written."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
+
+from lod.model.jsonld import Term
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -36,3 +40,24 @@ def to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple | ox.De
         datatype = term.datatype.value
         return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
     raise TypeError(f"not a plain RDF term: {term!r}")
+
+
+def plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Term:
+    """A pyoxigraph term as the plain tuple the JSON-LD writer takes."""
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value, None, None)
+    if isinstance(term, ox.BlankNode):
+        return ("blank", term.value, None, None)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.datatype.value, term.language)
+    raise TypeError("RDF-star triples and default graphs are not published")
+
+
+def record_triples(quads: Iterable[ox.Quad], root: str) -> list[ox.Triple]:
+    """A record's triples once each: the record itself first, then its parts, then what it refers to."""
+
+    def rank(triple: ox.Triple) -> tuple[int, str]:
+        subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else ""
+        return 0 if subject == root else 1 if subject.startswith(root + "#") else 2, str(triple)
+
+    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=rank)

@@ -22,10 +22,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from lod.errors import BuildError, ValidationFailed, Violation
-from lod.model.dataset import RawRecord, scan
+from lod.model.dataset import REDIRECTS, RawRecord, read_redirects, scan
 from lod.model.shacl import Check, compile_shapes, violations
 from lod.settings import Settings
+from lod.store.changes import combined, digest, record_changes
+from lod.store.dumps import FOLDER, Dump, write_dumps
 from lod.store.embedded import CURRENT, LISTS, META, STORES
+from lod.store.statistics import Statistics, statistics
 from lod.uris import Uris
 from lod.vocab import CRM, OA, RDF, RDFS, SKOS
 
@@ -87,8 +90,12 @@ class _Main:
 class _Loaded:
     mains: dict[str, _Main] = field(default_factory=dict)
     references: dict[str, set[str]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
     triples: int = 0
     problems: list[Violation] = field(default_factory=list)
+    statistics: Statistics = field(default_factory=Statistics)
+    dumps: list[Dump] = field(default_factory=list)
 
 
 def build(settings: Settings, progress: Progress = lambda message: None, switch: bool = True) -> BuildResult:
@@ -112,17 +119,26 @@ def build(settings: Settings, progress: Progress = lambda message: None, switch:
         if not switch:
             shutil.rmtree(path, ignore_errors=True)
             return BuildResult(build_id, path, len(loaded.mains), loaded.triples)
+        previous = _current_name(var_dir)
+        end_time = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        records = {iri: (main.kind, loaded.digests[iri]) for iri, main in loaded.mains.items()}
+        summary = record_changes(
+            path, var_dir / STORES / previous if previous else None, records, loaded.redirects, build_id, end_time
+        )
+        progress(f"changes since the served build: {summary}")
         kinds: dict[str, int] = {}
         for main in loaded.mains.values():
             kinds[main.kind] = kinds.get(main.kind, 0) + 1
         meta = {
             "id": build_id,
             "base": settings.base,
-            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "created": end_time,
             "records": len(loaded.mains),
             "triples": loaded.triples,
             "kinds": kinds,
             "examples": _examples(loaded),
+            "statistics": loaded.statistics.as_dict(),
+            "dumps": [dump.as_dict() for dump in loaded.dumps],
         }
         _write_lists(path, loaded)
         (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -137,6 +153,7 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress) 
     store = ox.Store(str(path / "store"))
     progress(f"reading records from {settings.data_dir}/")
     loaded = _load(store, Path(settings.data_dir), uris, progress)
+    _check_redirects(Path(settings.data_dir), uris, loaded)
     if loaded.problems:
         raise ValidationFailed(loaded.problems)
     if not loaded.mains:
@@ -153,6 +170,9 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress) 
     progress("optimising the store")
     store.optimize()
     store.flush()
+    progress("counting the dataset for its description")
+    loaded.statistics = statistics(store)
+    loaded.dumps = write_dumps(store, path / FOLDER, uris, progress)
     del store
     progress(f"built {len(loaded.mains)} records, {loaded.triples} triples in {time.monotonic() - started:.1f} s")
     return loaded
@@ -168,6 +188,7 @@ def _load(store: ox.Store, data_dir: Path, uris: Uris, progress: Progress) -> _L
             continue
         graph = ox.NamedNode(uris.data(item.kind, item.slug))
         _remember(item, uris, loaded)
+        loaded.digests[uris.thing(item.kind, item.slug)] = digest(item.triples)
         for triple in item.triples:
             batch.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
             batch.append(ox.Quad(triple.subject, triple.predicate, triple.object, default))
@@ -205,6 +226,7 @@ def _add_references(store: ox.Store, loaded: _Loaded, uris: Uris) -> None:
     batch: list[ox.Quad] = []
     for graph_name, references in loaded.references.items():
         graph = ox.NamedNode(graph_name)
+        first = len(batch)
         for iri in sorted(references):
             main = loaded.mains.get(iri)
             if main is None:
@@ -222,8 +244,25 @@ def _add_references(store: ox.Store, loaded: _Loaded, uris: Uris) -> None:
                 batch.append(ox.Quad(node, _TYPE, ox.NamedNode(chosen), graph))
             if main.label is not None:
                 batch.append(ox.Quad(node, _LABEL, ox.Literal(main.label), graph))
+        kind_slug = uris.record_of(graph_name)
+        assert kind_slug is not None
+        me = uris.thing(*kind_slug)
+        loaded.digests[me] = combined(loaded.digests[me], digest(q.triple for q in batch[first:]))
     store.bulk_extend(batch)
     loaded.triples += len(batch)
+
+
+def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> None:
+    """A merged record is no longer a record, and its survivor is one."""
+    redirects, problems = read_redirects(data_dir, uris)
+    loaded.problems += problems
+    where = str(data_dir / REDIRECTS)
+    for old, survivor in redirects.items():
+        if old in loaded.mains:
+            loaded.problems.append(Violation(where, "redirect", f"<{old}> is merged away but still a record"))
+        elif survivor not in loaded.mains:
+            loaded.problems.append(Violation(where, "redirect", f"<{old}> is merged into <{survivor}>, not a record"))
+    loaded.redirects = redirects
 
 
 def validate_store(store: ox.Store, uris: Uris, checks: list[Check]) -> list[Violation]:

@@ -8,13 +8,14 @@ page, ``/ns/``, ``/healthz`` and the OpenAPI docs at ``/docs`` are FastAPI route
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import urllib.parse
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 
 from lod.model.jsonld import DEVIATIONS, LINKED_ART_CONTEXT, extension_context, linked_art_context
 from lod.settings import Settings, load_settings
@@ -22,9 +23,11 @@ from lod.store.embedded import EmbeddedStore
 from lod.store.queries import RELATIONS as RELATIONS_TEXT
 from lod.uris import Uris
 from lod.web import errors
+from lod.web.caching import CACHE_CONTROL, is_not_modified
 from lod.web.conneg import HTML, JSONLD, negotiate
 from lod.web.front import Front
-from lod.web.records import RecordServer
+from lod.web.harvest import BadRequest, Harvest, NotAcceptable
+from lod.web.records import Answer, RecordServer
 from lod.web.sparql import SparqlEndpoint
 
 _DESCRIPTION = """Linked open data for archival history. Every `/id/{kind}/{slug}` answers
@@ -38,6 +41,7 @@ def create_app(settings: Settings) -> Any:
     store = EmbeddedStore(Path(settings.var_dir), settings.base)
     records = RecordServer(store, uris)
     sparql = SparqlEndpoint(settings, store, records.representations.pages)
+    harvest = Harvest(settings, records)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -98,7 +102,8 @@ def create_app(settings: Settings) -> Any:
     def index(request: Request) -> Response:
         build = store.build
         if _is_browser(request):
-            return Response(records.representations.pages.index(build.meta), media_type=HTML.content_type)
+            page = records.representations.pages.index(build.meta, harvest.schema_org())
+            return Response(page, media_type=HTML.content_type)
         examples = {kind: uris.thing(kind, slug) for kind, slug in build.meta.get("examples", {}).items()}
         lists = {kind: f"{uris.base}id/{kind}/" for kind in build.meta.get("kinds", {})}
         return JSONResponse(
@@ -108,8 +113,65 @@ def create_app(settings: Settings) -> Any:
                 "lists": lists,
                 "vocabulary": uris.base + "ns/",
                 "sparql": uris.base + "sparql",
+                "description": uris.void(),
+                "dumps": uris.dump(),
+                "changes": uris.changes(),
             }
         )
+
+    def answered(request: Request, work: Callable[[], Answer]) -> Response:
+        """The answer of a harvesting endpoint, its refusals in the client's format."""
+        try:
+            answer = work()
+        except BadRequest as err:
+            answer = records.error(request.headers, 400, str(err))
+        except NotAcceptable as err:
+            answer = records.error(request.headers, 406, str(err))
+        if request.method == "HEAD":
+            answer.headers["content-length"] = str(len(answer.body))
+            answer.body = b""
+        return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+    def void(request: Request) -> Response:
+        return answered(request, lambda: harvest.description(_query(request), request.headers))
+
+    for path in ("/void", "/.well-known/void"):
+        app.add_api_route(path, void, methods=["GET", "HEAD"], summary="The dataset description: VoID and DCAT")
+
+    @app.api_route(
+        "/dumps/", methods=["GET", "HEAD"], summary="The dumps of the served build, with sizes and checksums"
+    )
+    def dumps(request: Request) -> Response:
+        return answered(request, lambda: harvest.dumps(request.headers))
+
+    @app.api_route("/dumps/{name}", methods=["GET", "HEAD"], summary="One dump: gzipped, resumable (Range)")
+    def dump(name: str, request: Request) -> Response:
+        path, described = harvest.dump(name)
+        etag = f'"{described.sha256}"'
+        headers = {"etag": etag, "cache-control": CACHE_CONTROL, "access-control-allow-origin": "*"}
+        if is_not_modified(request.headers, etag, store.build.modified):
+            return Response(status_code=304, headers=headers)
+        return FileResponse(path, media_type="application/gzip", headers=headers, filename=described.name)
+
+    @app.api_route("/changes", methods=["GET", "HEAD"], summary="The change feed: IIIF Change Discovery 1.0")
+    def changes(request: Request) -> Response:
+        return answered(request, lambda: harvest.feed(None, _query(request), request.headers))
+
+    @app.api_route("/changes/{kind}", methods=["GET", "HEAD"], summary="The change feed of one kind of record")
+    def changes_of(kind: str, request: Request) -> Response:
+        return answered(request, lambda: harvest.feed(kind, _query(request), request.headers))
+
+    @app.api_route("/sitemap.xml", methods=["GET", "HEAD"], summary="Sitemap index for search engines")
+    def sitemap_index(request: Request) -> Response:
+        return answered(request, lambda: harvest.sitemap(None, request.headers))
+
+    @app.api_route("/sitemap-{number}.xml", methods=["GET", "HEAD"], summary="One sitemap of HTML record pages")
+    def sitemap(number: int, request: Request) -> Response:
+        return answered(request, lambda: harvest.sitemap(number, request.headers))
+
+    @app.api_route("/robots.txt", methods=["GET", "HEAD"], summary="robots.txt")
+    def robots() -> Response:
+        return Response(harvest.robots(), media_type="text/plain; charset=utf-8")
 
     async def sparql_route(request: Request) -> Response:
         answer = await sparql.answer(request.method, request.url.query, dict(request.headers), await request.body())
@@ -129,6 +191,10 @@ def create_app(settings: Settings) -> Any:
 def app_from_environment() -> Any:
     """The app for settings in ``LOD_*`` variables (how ``lod serve --workers N`` starts each worker)."""
     return create_app(load_settings(os.environ, None))
+
+
+def _query(request: Request) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
 
 
 def _is_browser(request: Request) -> bool:

@@ -326,9 +326,10 @@ class Pages:
             "list.html", kind=kind, items=items, page=page, pages=pages, total=total, title=KIND_TITLES[kind]
         )
 
-    def index(self, build: dict[str, Any]) -> bytes:
+    def index(self, build: dict[str, Any], schema_org: dict[str, Any] | None = None) -> bytes:
         examples = {kind: self.uris.thing(kind, slug) for kind, slug in build.get("examples", {}).items()}
-        return self.render("index.html", build=build, examples=examples, counts=build.get("kinds", {}))
+        counts = build.get("kinds", {})
+        return self.render("index.html", build=build, examples=examples, counts=counts, schema_org=schema_org)
 
     def error(self, status: int, title: str, detail: str) -> bytes:
         return self.render("error.html", status=status, title=title, detail=detail)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
 from lod.errors import NotFound, StoreUnavailable
+from lod.store.changes import ChangeLog
 from lod.store.embedded import EmbeddedStore
 from lod.store.queries import RELATIONS, Item, related
 from lod.uris import KINDS, Uris, is_slug
@@ -28,7 +29,7 @@ from lod.web.representations import Representation, Representations
 READ_METHODS = ("GET", "HEAD")
 ALLOW = "GET, HEAD, OPTIONS"
 _LIST_FORMATS = (JSONLD, HTML)
-_TYPES = {
+TYPES = {
     "document": "LinguisticObject",
     "person": "Person",
     "group": "Group",
@@ -75,6 +76,28 @@ class RecordServer:
         self.uris = uris
         self.representations = Representations(store, uris)
         self._negotiated: dict[str, Choice | None] = {}
+        self._logs: dict[str, ChangeLog] = {}
+
+    def log(self) -> ChangeLog:
+        """The change log of the served build (what was created, changed, deleted and merged)."""
+        build = self.store.build
+        if build.id not in self._logs:
+            self._logs = {build.id: ChangeLog(build.path)}
+        return self._logs[build.id]
+
+    def reply(
+        self,
+        key: tuple[str, ...],
+        make: Callable[[], bytes],
+        content_type: str,
+        headers: Mapping[str, str],
+        vary: bool = False,
+        link: str | None = None,
+    ) -> Answer:
+        """A response made once per build by ``make`` and kept, with its ETag, Last-Modified and 304s."""
+        build = self.store.build
+        representation = self.representations.other((build.id, *key), make, content_type)
+        return self._send(representation, build.modified, headers, {"link": link} if link else {}, vary=vary)
 
     def error(
         self, headers: Mapping[str, str], status: int, detail: str, extra: dict[str, str] | None = None
@@ -116,7 +139,7 @@ class RecordServer:
         try:
             answer = self._route(path, urllib.parse.parse_qs(query, keep_blank_values=True), headers, render)
         except NotFound as err:
-            return self.error(headers, 404, str(err))
+            return self._not_found(path, headers, str(err))
         except StoreUnavailable as err:
             return self.error(headers, 503, str(err), {"retry-after": "30"})
         except _BadRequest as err:
@@ -128,10 +151,33 @@ class RecordServer:
             answer.body = b""
         return answer
 
+    def _not_found(self, path: str, headers: Mapping[str, str], detail: str) -> Answer:
+        """404, unless the record was deleted (410) or merged into another (301 to the survivor)."""
+        parts = path.strip("/").split("/")
+        if len(parts) not in (3, 4) or parts[0] not in ("id", "data") or parts[1] not in KINDS:
+            return self.error(headers, 404, detail)
+        kind, (slug, _, extension) = parts[1], parts[2].partition(".")
+        if not is_slug(slug):
+            return self.error(headers, 404, detail)
+        tombstone = self.log().gone(self.uris.thing(kind, slug))
+        if tombstone is None:
+            return self.error(headers, 404, detail)
+        if tombstone.target is None:
+            return self.error(headers, 410, f"the {kind} record {slug!r} was deleted ({tombstone.since})")
+        found = self.uris.record_of(tombstone.target)
+        assert found is not None
+        if parts[0] == "id":
+            location = self.uris.thing(*found)
+        else:
+            location = self.uris.data(*found, extension or None) + (f"/{parts[3]}" if len(parts) == 4 else "")
+        return Answer(301, {"location": location, "access-control-allow-origin": "*", "cache-control": CACHE_CONTROL})
+
     def _route(self, path: str, query: dict[str, list[str]], headers: Mapping[str, str], render: bool) -> Answer:
         if not render and not path.startswith("/data/"):
             raise _Miss
         parts = path.strip("/").split("/")
+        if path in ("/id/", "/data/"):  # the URI space itself: the landing page lists its kinds
+            return Answer(303, {"location": self.uris.base, "access-control-allow-origin": "*", "vary": "Accept"})
         if len(parts) == 2 and parts[0] == "id" and path.endswith("/"):
             return self._list(_kind(parts[1]), query, headers)
         if len(parts) == 3 and parts[0] == "id":
@@ -261,7 +307,7 @@ class RecordServer:
             if choice.format is HTML:
                 window = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
                 return self.representations.pages.listing(kind, window, page, pages, len(rows))
-            items = [Item(self.uris.thing(kind, slug), _TYPES[kind], label) for slug, label in rows]
+            items = [Item(self.uris.thing(kind, slug), TYPES[kind], label) for slug, label in rows]
             return json.dumps(paged(base, items, page, f"{kind} records"), ensure_ascii=False, indent=2).encode()
 
         content_type = HTML.content_type if choice.format is HTML else JSONLD.content_type

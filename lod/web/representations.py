@@ -14,7 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from lod.errors import NotFound
-from lod.model.jsonld import Term, Triple, expanded_tree, record_jsonld
+from lod.model.jsonld import Triple, expanded_tree, record_jsonld
+from lod.model.terms import plain, record_triples
 from lod.store.embedded import EmbeddedStore
 from lod.store.queries import relation_counts
 from lod.uris import Uris
@@ -30,24 +31,6 @@ _OXIGRAPH = {
     RDFXML.name: ox.RdfFormat.RDF_XML,
     NQUADS.name: ox.RdfFormat.N_QUADS,
 }
-
-
-def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Term:
-    """A pyoxigraph term as the plain tuple the JSON-LD writer takes."""
-    if isinstance(value, ox.NamedNode):
-        return ("iri", value.value, None, None)
-    if isinstance(value, ox.BlankNode):
-        return ("blank", value.value, None, None)
-    if isinstance(value, ox.Literal):
-        return ("literal", value.value, value.datatype.value, value.language)
-    raise TypeError("RDF-star triples and default graphs are not published")
-
-
-def _order(triple: ox.Triple, root: str) -> tuple[int, str]:
-    """The record itself first, then its parts, then what it refers to."""
-    subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else ""
-    rank = 0 if subject == root else 1 if subject.startswith(root + "#") else 2
-    return rank, str(triple)
 
 
 class Representations:
@@ -110,8 +93,7 @@ class Representations:
         quads = self.store.graph_quads(graph)
         if not quads:
             raise NotFound(f"no {kind} record {slug!r}")
-        root = self.uris.thing(kind, slug)
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=lambda t: _order(t, root))
+        triples = record_triples(quads, self.uris.thing(kind, slug))
         fmt = choice.format
         if fmt is JSONLD:
             document = self._jsonld(kind, slug, triples, choice.profile or "linked-art")
@@ -131,13 +113,13 @@ class Representations:
         )
 
     def _jsonld(self, kind: str, slug: str, triples: list[ox.Triple], profile: str) -> Any:
-        plain: list[Triple] = [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
+        terms: list[Triple] = [(plain(t.subject), plain(t.predicate), plain(t.object)) for t in triples]
         root = self.uris.thing(kind, slug)
         document: Any
         if profile == "expanded":
-            document = [expanded_tree(plain, root)]
+            document = [expanded_tree(terms, root)]
         else:
-            document = record_jsonld(plain, root, self.uris)
+            document = record_jsonld(terms, root, self.uris)
             if profile == "linked-art":
                 store, _ = self.store.current()
                 document["_links"] = hal_links(self.uris, kind, slug, relation_counts(store, kind, root))

@@ -327,7 +327,7 @@ class SparqlEndpoint:
                 default,
                 ox.NamedNode("http://rdfs.org/ns/void#triples"),
                 ox.Literal(
-                    str(self.store.build.meta.get("triples", 0)),
+                    str(self.store.build.meta.get("statistics", {}).get("triples", 0)),
                     datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"),
                 ),
             ),

@@ -1,0 +1,221 @@
+"""The change log: what every build changed, as IIIF Change Discovery activities, kept across builds.
+
+Each build directory holds ``changes.sqlite``: the previous build's log, copied, and what this
+build changed. A record whose content digest is the same as in the previous build changes
+nothing, so rebuilding the same data adds no activity. A new record is a ``Create``, a changed one
+an ``Update``, a vanished one a ``Delete`` (its IRI then answers ``410 Gone``), and a record merged
+into another (a line of ``triples/redirects.tsv``) a ``Move`` to the survivor (its IRI then answers
+``301``). Because the log travels with its build, the served feed switches with the served data,
+and a failed build leaves both as they were.
+
+>>> digest([ox.Triple(ox.NamedNode("http://a/x"), ox.NamedNode("http://a/p"), ox.Literal("1"))])[:12]
+'51ed8cf94a0e'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from lod.uris import KINDS
+
+LOG = "changes.sqlite"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS record (iri TEXT PRIMARY KEY, kind TEXT NOT NULL, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS activity (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    kind_seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    object TEXT NOT NULL,
+    target TEXT,
+    end_time TEXT NOT NULL,
+    build TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS activity_of_kind ON activity (kind, kind_seq);
+CREATE TABLE IF NOT EXISTS gone (iri TEXT PRIMARY KEY, kind TEXT NOT NULL, target TEXT, since TEXT NOT NULL);
+"""
+
+
+def digest(triples: Iterable[ox.Triple]) -> str:
+    """The content digest of a record: SHA-256 of its triples, sorted (records have no blank nodes)."""
+    lines = sorted(str(t) for t in triples)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def combined(*digests: str) -> str:
+    """One digest for several (a record's own triples, and what the build added to it)."""
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One change: ``type`` is Create, Update, Delete or Move; ``target`` is where a Move went."""
+
+    seq: int
+    kind: str
+    type: str
+    object: str
+    target: str | None
+    end_time: str
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A record no longer published: deleted (no ``target``) or merged into ``target``."""
+
+    iri: str
+    target: str | None
+    since: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How many records a build created, updated, deleted and moved."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    moved: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.deleted} deleted, {self.moved} merged"
+
+
+def record_changes(
+    path: Path,
+    previous: Path | None,
+    records: dict[str, tuple[str, str]],
+    redirects: dict[str, str],
+    build: str,
+    end_time: str,
+) -> Summary:
+    """Write ``path/changes.sqlite``: the log of the build at ``previous`` (if any) and this build's changes.
+
+    ``records`` maps each record's IRI to its kind and digest; ``redirects`` maps the IRI of each
+    merged record to its survivor's.
+    """
+    log = path / LOG
+    if previous is not None and (previous / LOG).exists():
+        shutil.copyfile(previous / LOG, log)
+    db = sqlite3.connect(log)
+    try:
+        db.executescript(SCHEMA)
+        before = {iri: (kind, value) for iri, kind, value in db.execute("SELECT iri, kind, digest FROM record")}
+        gone = {iri: target for iri, target in db.execute("SELECT iri, target FROM gone")}
+        changes: list[tuple[str, str, str, str | None]] = []
+        for iri in _in_order(records):
+            kind, value = records[iri]
+            if iri not in before:
+                changes.append((kind, "Create", iri, None))
+            elif before[iri][1] != value:
+                changes.append((kind, "Update", iri, None))
+        for iri in _in_order(set(before) - set(records)):
+            changes.append((before[iri][0], "Move" if iri in redirects else "Delete", iri, redirects.get(iri)))
+        for iri in _in_order(set(redirects) & set(gone)):
+            if iri not in before and gone[iri] != redirects[iri]:  # merged after it was deleted, or elsewhere now
+                changes.append((_kind_of(iri), "Move", iri, redirects[iri]))
+        _append(db, changes, build, end_time)
+        db.execute("DELETE FROM record")
+        db.executemany("INSERT INTO record VALUES (?, ?, ?)", ((i, k, d) for i, (k, d) in records.items()))
+        _settle_gone(db, changes, records, redirects, end_time)
+        db.commit()
+    finally:
+        db.close()
+    counts = {name: sum(1 for c in changes if c[1] == name) for name in ("Create", "Update", "Delete", "Move")}
+    return Summary(counts["Create"], counts["Update"], counts["Delete"], counts["Move"])
+
+
+def _settle_gone(
+    db: sqlite3.Connection,
+    changes: list[tuple[str, str, str, str | None]],
+    records: dict[str, tuple[str, str]],
+    redirects: dict[str, str],
+    since: str,
+) -> None:
+    """Deleted records answer 410, merged ones 301 (also those merged before they were ever published)."""
+    for kind, type_, iri, target in changes:
+        if type_ in ("Delete", "Move"):
+            db.execute("INSERT OR REPLACE INTO gone VALUES (?, ?, ?, ?)", (iri, kind, target, since))
+    for iri, target in redirects.items():
+        db.execute("INSERT OR IGNORE INTO gone VALUES (?, ?, ?, ?)", (iri, _kind_of(iri), target, since))
+    for (iri,) in db.execute("SELECT iri FROM gone WHERE target IS NOT NULL").fetchall():
+        if iri not in redirects:  # the redirect was withdrawn: the record stays gone
+            db.execute("UPDATE gone SET target = NULL WHERE iri = ?", (iri,))
+    db.executemany("DELETE FROM gone WHERE iri = ?", ((iri,) for iri in records))
+
+
+def _kind_of(iri: str) -> str:
+    """The kind of a record IRI (``…/id/{kind}/{slug}``)."""
+    return iri.split("/")[-2]
+
+
+def _in_order(iris: Iterable[str]) -> list[str]:
+    """Records in the feed's order: by kind (documents first), then IRI."""
+    return sorted(iris, key=lambda iri: (KINDS.index(_kind_of(iri)), iri))
+
+
+def _append(db: sqlite3.Connection, changes: list[tuple[str, str, str, str | None]], build: str, end: str) -> None:
+    (seq,) = db.execute("SELECT COUNT(*) FROM activity").fetchone()
+    kind_seq = dict(db.execute("SELECT kind, COUNT(*) FROM activity GROUP BY kind").fetchall())
+    rows = []
+    for kind, type_, iri, target in changes:
+        rows.append((seq, kind, kind_seq.get(kind, 0), type_, iri, target, end, build))
+        seq += 1
+        kind_seq[kind] = kind_seq.get(kind, 0) + 1
+    db.executemany("INSERT INTO activity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+class ChangeLog:
+    """A build's change log, read-only, one connection per thread."""
+
+    def __init__(self, build_path: Path) -> None:
+        self.path = build_path / LOG
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    def total(self, kind: str | None = None) -> int:
+        """The number of activities, in all or of one kind."""
+        if not self.path.exists():
+            return 0
+        if kind is None:
+            (count,) = self._db().execute("SELECT COUNT(*) FROM activity").fetchone()
+        else:
+            (count,) = self._db().execute("SELECT COUNT(*) FROM activity WHERE kind = ?", (kind,)).fetchone()
+        return int(count)
+
+    def activities(self, start: int, count: int, kind: str | None = None) -> list[Activity]:
+        """``count`` activities from position ``start`` (0-based) of the whole feed or of a kind's, oldest first."""
+        if not self.path.exists():
+            return []
+        columns = "seq, kind, type, object, target, end_time"
+        if kind is None:
+            rows = self._db().execute(
+                f"SELECT {columns} FROM activity WHERE seq >= ? AND seq < ? ORDER BY seq", (start, start + count)
+            )
+        else:
+            rows = self._db().execute(
+                f"SELECT {columns} FROM activity WHERE kind = ? AND kind_seq >= ? AND kind_seq < ? ORDER BY kind_seq",
+                (kind, start, start + count),
+            )
+        return [Activity(*row) for row in rows]
+
+    def gone(self, iri: str) -> Gone | None:
+        """Whether a record IRI was deleted or merged, and when."""
+        if not self.path.exists():
+            return None
+        row = self._db().execute("SELECT iri, target, since FROM gone WHERE iri = ?", (iri,)).fetchone()
+        return Gone(*row) if row else None
