@@ -9,7 +9,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-from bench import deref, sparql
+from bench import deref, dumps, sparql
 from bench.common import ROOT, prepare
 
 
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", choices=["deref", "sparql"], help="run one benchmark")
+    parser.add_argument("--only", choices=["deref", "sparql", "dumps"], help="run one benchmark")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out of the SPARQL benchmark")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     parser.add_argument("--reuse", action="store_true", help="use the last build of the same corpus again")
@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> None:
         table = deref.run(prepared, args.work, args.seconds, args.connections, args.workers)
         print(table)
         (results / "deref.md").write_text(table, encoding="utf-8")
+    if args.only in (None, "dumps"):
+        table = dumps.run(prepared)
+        print(table)
+        (results / "dumps.md").write_text(table, encoding="utf-8")
     if args.only in (None, "sparql"):
         table = sparql.run(prepared, args.work, args.seconds, args.connections, args.workers, not args.no_rdflib)
         print(table)

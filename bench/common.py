@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,39 +146,43 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 600) -
 
 
 @contextmanager
-def lod_server(prepared: Prepared, workers: int, **settings: str) -> Iterator[str]:
+def running(command: list[str], ready: str, env: dict[str, str] | None = None, seconds: float = 600) -> Iterator[str]:
+    """A server started by ``command`` (``{port}`` is filled in), once ``ready`` (a path on it) answers."""
     port = free_port()
+    process = subprocess.Popen(
+        [part.format(port=port) for part in command],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for(url + ready, process, seconds)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def lod_server(prepared: Prepared, workers: int, **settings: str) -> AbstractContextManager[str]:
+    """``lod serve`` on the prepared build, with these settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOD_")}
     env.update({f"LOD_{k.upper()}": v for k, v in settings.items()})
-    process = subprocess.Popen(
-        [str(BIN / "lod"), "--base", BASE, "--data-dir", prepared.settings.data_dir,
-         "--var-dir", prepared.settings.var_dir,
-         "serve", "--port", str(port), "--workers", str(workers), "--no-access-log"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for(f"{url}/healthz", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    command = [str(BIN / "lod"), "--base", BASE, "--data-dir", prepared.settings.data_dir,
+               "--var-dir", prepared.settings.var_dir,
+               "serve", "--port", "{port}", "--workers", str(workers), "--no-access-log"]  # fmt: skip
+    return running(command, "/healthz", env)
 
 
-@contextmanager
-def oxigraph_server(prepared: Prepared) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "oxigraph"), "serve-read-only", "--location", str(prepared.oxigraph), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for(f"{url}/query?query=ASK%7B%7D", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def oxigraph_server(prepared: Prepared) -> AbstractContextManager[str]:
+    """An Oxigraph server, read-only, on the same quads."""
+    command = [
+        str(BIN / "oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(prepared.oxigraph),
+        "--bind",
+        "127.0.0.1:{port}",
+    ]
+    return running(command, "/query?query=ASK%7B%7D")
 
 
 def wrk(name: str, url: str, paths: list[str], accept: str, work: Path, seconds: int, connections: int) -> Result:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -17,15 +16,13 @@ import pyoxigraph as ox
 
 from bench.common import (
     BIN,
-    ROOT,
     Prepared,
     Result,
-    free_port,
     lod_server,
     machine,
     oxigraph_server,
+    running,
     today,
-    wait_for,
     wrk,
 )
 
@@ -132,37 +129,16 @@ def rdflib_endpoint(prepared: Prepared, work: Path) -> Iterator[str]:
     with triples.open("wb") as output:
         store.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     del store
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(triples)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for(f"{url}/?query=ASK%7B%7D", process, seconds=3600)
+    command = [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", "{port}", str(triples)]
+    with running(command, "/?query=ASK%7B%7D", seconds=3600) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
-@contextmanager
-def inprocess_server(prepared: Prepared, workers: int) -> Iterator[str]:
+def inprocess_server(prepared: Prepared, workers: int) -> AbstractContextManager[str]:
     """The ceiling: pyoxigraph on uvicorn's event loop with no limits (:mod:`bench.inprocess`)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "uvicorn"), "bench.inprocess:app", "--port", str(port), "--workers", str(workers),
-         "--no-access-log", "--log-level", "warning"],
-        env={**os.environ, "BENCH_STORE": str(prepared.store)}, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for(f"{url}/sparql?query=ASK%7B%7D", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    command = [str(BIN / "uvicorn"), "bench.inprocess:app", "--port", "{port}", "--workers", str(workers),
+               "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    return running(command, "/sparql?query=ASK%7B%7D", {**os.environ, "BENCH_STORE": str(prepared.store)})
 
 
 def cost_ms(url: str, path: str, items: list[str]) -> float:

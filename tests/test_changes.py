@@ -1,0 +1,51 @@
+"""The change log on its own: what each build adds, given the records and redirects it has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lod.store.changes import ChangeLog, Summary, record_changes
+
+A, B, C = (f"http://x/id/person/{name}" for name in ("a", "b", "c"))
+
+
+def step(tmp_path: Path, n: int, records: dict[str, str], redirects: dict[str, str] | None = None) -> Summary:
+    """Build number ``n`` (its directory ``tmp_path/n``) after build ``n - 1``."""
+    path = tmp_path / str(n)
+    path.mkdir()
+    previous = tmp_path / str(n - 1) if n > 1 else None
+    kinds = {iri: ("person", digest) for iri, digest in records.items()}
+    return record_changes(path, previous, kinds, redirects or {}, f"build-{n}", f"2026-12-0{n}T00:00:00.000Z")
+
+
+def activities(tmp_path: Path, n: int) -> list[tuple[str, str, str | None]]:
+    log = ChangeLog(tmp_path / str(n))
+    return [(a.type, a.object, a.target) for a in log.activities(0, 100)]
+
+
+def test_creates_updates_deletes_and_merges_build_by_build(tmp_path: Path) -> None:
+    assert step(tmp_path, 1, {A: "1", B: "1"}) == Summary(created=2)
+    assert step(tmp_path, 2, {A: "1", B: "1"}) == Summary()  # nothing changed: nothing added
+    assert step(tmp_path, 3, {A: "2"}) == Summary(updated=1, deleted=1)
+    assert ChangeLog(tmp_path / "3").gone(B).target is None  # type: ignore[union-attr]
+    # b, deleted before, is found to be a: a Move now, and a 301 from then on
+    assert step(tmp_path, 4, {A: "2"}, {B: A}) == Summary(moved=1)
+    assert ChangeLog(tmp_path / "4").gone(B).target == A  # type: ignore[union-attr]
+    assert step(tmp_path, 5, {A: "2", C: "1"}, {B: A}) == Summary(created=1)  # an unchanged redirect says nothing
+    assert activities(tmp_path, 5) == [
+        ("Create", A, None),
+        ("Create", B, None),
+        ("Update", A, None),
+        ("Delete", B, None),
+        ("Move", B, A),
+        ("Create", C, None),
+    ]
+    assert ChangeLog(tmp_path / "5").total() == 6 and ChangeLog(tmp_path / "3").total() == 4  # each build its own
+
+
+def test_a_record_that_comes_back_is_created_again_and_no_longer_gone(tmp_path: Path) -> None:
+    step(tmp_path, 1, {A: "1"})
+    step(tmp_path, 2, {})
+    assert step(tmp_path, 3, {A: "1"}) == Summary(created=1)
+    assert ChangeLog(tmp_path / "3").gone(A) is None
+    assert [t for t, _, _ in activities(tmp_path, 3)] == ["Create", "Delete", "Create"]
