@@ -19,6 +19,21 @@ def _settings(ctx: click.Context) -> Settings:
     return settings
 
 
+def _store_option(command: Any) -> Any:
+    """``--store-url``: a SPARQL 1.1 server as the store instead of the embedded one."""
+
+    def remember(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+        if value:
+            ctx.obj = settings_from({**_settings(ctx).__dict__, "store_url": value})
+
+    return click.option(
+        "--store-url",
+        expose_value=False,
+        callback=remember,
+        help="A SPARQL 1.1 server as the store (Oxigraph layout: /query, /update, /store); see docs/settings.md.",
+    )(command)
+
+
 @click.group(help="Linked open data for archival history.")
 @click.option(
     "--config",
@@ -87,6 +102,7 @@ def ingest(ctx: click.Context, pages: tuple[str, ...], dry_run: bool, report_fil
 
 
 @main.command(help="Validate every record, build a new store and switch to it atomically.")
+@_store_option
 @click.pass_context
 def build(ctx: click.Context) -> None:
     from lod.store.build import build as run_build
@@ -125,6 +141,7 @@ def validate(ctx: click.Context) -> None:
 @click.option("--port", type=int, help="Port to listen on.")
 @click.option("--workers", type=int, default=1, show_default=True, help="Worker processes (one per core scales reads).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+@_store_option
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int, access_log: bool) -> None:
     import uvicorn
@@ -164,13 +181,14 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int, 
     default="table",
     show_default=True,
 )
+@_store_option
 @click.pass_context
 def query(ctx: click.Context, sparql: str, fmt: str) -> None:
     import pyoxigraph as ox
 
-    from lod.store.embedded import EmbeddedStore
+    from lod.store.backend import open_store
 
-    store = EmbeddedStore(Path(_settings(ctx).var_dir))
+    store = open_store(_settings(ctx), check_base=False)
     try:
         result = store.query(sparql)
     except SyntaxError as err:
@@ -179,9 +197,9 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
         raise click.ClickException(str(err)) from None
     if isinstance(result, ox.QueryBoolean):
         click.echo("true" if bool(result) else "false")
-    elif isinstance(result, ox.QueryTriples):
+    elif isinstance(result, (ox.QueryTriples, list)):  # a remote store's triples come as a list
         rdf = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
-        click.echo((result.serialize(format=rdf) or b"").decode("utf-8"), nl=False)
+        click.echo((ox.serialize(list(result), format=rdf) or b"").decode("utf-8"), nl=False)
     elif fmt in ("json", "csv", "tsv"):
         results = {
             "json": ox.QueryResultsFormat.JSON,
@@ -210,6 +228,7 @@ def _cell(term: Any) -> str:
 @main.command(help="Answer one HTTP request without a server, e.g. `lod get /id/person/kim-il-sung`.")
 @click.argument("path")
 @click.option("--accept", default="application/ld+json", show_default=True, help="Accept header.")
+@_store_option
 @click.pass_context
 def get(ctx: click.Context, path: str, accept: str) -> None:
     import asyncio

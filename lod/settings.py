@@ -18,8 +18,8 @@ from typing import Any
 from lod.errors import LodError
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _setting(default: Any, help: str, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help}, repr=not secret)
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,15 @@ class Settings:
         "The texts of the documents keep the rights their archive states; each document carries that statement.",
         "Rights on the document texts, as opposed to the data about them (dct:rights).",
     )
+    store_url: str = _setting(
+        "", "A SPARQL 1.1 server to use as the store (Oxigraph layout: /query, /update, /store); empty: embedded."
+    )
+    store_query_url: str = _setting("", "The remote store's SPARQL query endpoint, if not {store_url}/query.")
+    store_update_url: str = _setting("", "The remote store's SPARQL update endpoint, if not {store_url}/update.")
+    store_graph_url: str = _setting("", "The remote store's Graph Store Protocol endpoint, if not {store_url}/store.")
+    store_timeout: float = _setting(10.0, "Seconds to wait for the remote store before answering 503.")
+    store_user: str = _setting("", "User name for writing to the remote store (HTTP Basic), if it asks for one.")
+    store_password: str = _setting("", "Password for writing to the remote store (never printed).", secret=True)
     service_allow: str = _setting(
         "", "Space-separated IRI prefixes of endpoints SPARQL SERVICE may call (none: refused)."
     )
@@ -66,7 +75,10 @@ class Settings:
 
 def describe_settings() -> list[tuple[str, str, str]]:
     """(name, default, help) of every setting, for docs and ``--help``."""
-    return [(f.name, repr(f.default), f.metadata["help"]) for f in dataclasses.fields(Settings)]
+    return [
+        (f.name, repr(f.default) if f.repr else "'**********'", f.metadata["help"])
+        for f in dataclasses.fields(Settings)
+    ]
 
 
 def load_settings(environ: Mapping[str, str], path: str | Path | None = "lod.toml") -> Settings:

@@ -1,4 +1,10 @@
-"""Fixtures: the bundled data built once per session into a temporary store, and clients."""
+"""Fixtures: the bundled data built once per session into a temporary store, and clients.
+
+Every test that takes ``built``, ``client``, ``served``, ``server`` or ``make_settings`` runs once
+per store backend: the embedded store, and a real Oxigraph server (PyPI ``oxigraph``) started on a
+free loopback port as the remote store, and stopped after. ``built_embedded`` is for the tests of
+the embedded store's own machinery (its files, its worker processes).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +29,8 @@ from lod.store.build import build
 from lod.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+BACKENDS = ("embedded", "remote")
 SEED = ROOT / "sources" / "wilson" / "puzanov-journal-1957-10-25.txt"
 BASE = "http://127.0.0.1:8000/"
 
@@ -52,11 +60,89 @@ class Client:
         return self.request("OPTIONS", path, **kwargs)
 
 
+@contextmanager
+def oxigraph(location: Path, timeout: int = 10) -> Iterator[str]:
+    """A real Oxigraph server, read-write, on a free loopback port; yields its URL.
+
+    Its own time limit stops runaway queries that tests send it (lod abandons them at its own).
+    """
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(OXIGRAPH),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout-s",
+            str(timeout),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Oxigraph server did not start")
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Backend:
+    """Settings for one store backend; on the remote one, each gets an Oxigraph server of its own."""
+
+    def __init__(self, name: str, folders: Callable[[str], Path], stack: ExitStack) -> None:
+        self.name = name
+        self.folders = folders
+        self.stack = stack
+
+    def settings(self, **values: Any) -> Settings:
+        if self.name == "remote" and "store_url" not in values:
+            values["store_url"] = self.stack.enter_context(oxigraph(self.folders("oxigraph")))
+        return Settings(**values)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    with ExitStack() as stack:
+        yield Backend(request.param, tmp_path_factory.mktemp, stack)
+
+
+@pytest.fixture
+def make_settings(backend: Backend, tmp_path: Path) -> Iterator[Callable[..., Settings]]:
+    """Settings on this test's backend (a fresh remote store for each call), for tests that build."""
+    with ExitStack() as stack:
+        counter = iter(range(1000))
+        yield Backend(backend.name, lambda name: tmp_path / f"{name}-{next(counter)}", stack).settings
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The bundled triples/ built into a fresh store (once per session; tests only read it)."""
-    var_dir = tmp_path_factory.mktemp("var")
-    settings = Settings(data_dir=str(ROOT / "triples"), var_dir=str(var_dir))
+def built(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The bundled triples/ built into a fresh store on each backend (once per session; tests only read it)."""
+    settings = backend.settings(data_dir=str(ROOT / "triples"), var_dir=str(tmp_path_factory.mktemp("var")))
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def built_embedded(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The bundled triples/ built into the embedded store, for tests of its own machinery."""
+    settings = Settings(data_dir=str(ROOT / "triples"), var_dir=str(tmp_path_factory.mktemp("var")))
     build(settings)
     return settings
 
@@ -80,18 +166,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def lod_env(**settings: str) -> dict[str, str]:
-    """Environment for a `lod` subprocess with the given LOD_* settings."""
+def lod_env(settings: Settings | None = None, **values: str) -> dict[str, str]:
+    """Environment for a `lod` subprocess: LOD_* for the settings' store, paths and base, then ``values``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOD_")}
-    env.update({f"LOD_{k.upper()}": v for k, v in settings.items()})
+    if settings is not None:
+        for name in ("var_dir", "data_dir", "base", "store_url"):
+            env[f"LOD_{name.upper()}"] = str(getattr(settings, name))
+    env.update({f"LOD_{k.upper()}": v for k, v in values.items()})
     return env
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def served(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The bundled data built for the base of a real server on a free loopback port."""
     port = free_port()
-    settings = Settings(
+    settings = backend.settings(
         base=f"http://127.0.0.1:{port}/",
         port=port,
         data_dir=str(ROOT / "triples"),
@@ -104,7 +193,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @contextmanager
 def serving(settings: Settings, log: Path, **extra: str) -> Iterator[str]:
     """A real `lod serve` process (uvicorn) for ``settings`` on its port; yields its base."""
-    env = lod_env(var_dir=settings.var_dir, data_dir=settings.data_dir, base=settings.base, **extra)
+    env = lod_env(settings, **extra)
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "lod.cli", "serve", "--port", str(settings.port)],

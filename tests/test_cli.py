@@ -68,26 +68,26 @@ def test_build_failure_is_a_message_not_a_traceback(data_copy: Path, tmp_path: P
     assert "Traceback" not in err
 
 
-def test_query_formats_and_errors(built: Settings) -> None:
+def test_query_formats_and_errors(built_embedded: Settings) -> None:
     code, out, _ = run(
         "--var-dir",
-        built.var_dir,
+        built_embedded.var_dir,
         "query",
         "SELECT ?l WHERE { <http://127.0.0.1:8000/id/person/nam-il> <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
     )
     assert code == 0 and out.splitlines() == ["l     ", "Nam Il"]
     code, out, _ = run(
         "--var-dir",
-        built.var_dir,
+        built_embedded.var_dir,
         "query",
         "--format",
         "csv",
         "SELECT ?l WHERE { <http://127.0.0.1:8000/id/person/nam-il> <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
     )
     assert out.splitlines() == ["l", "Nam Il"]
-    code, out, _ = run("--var-dir", built.var_dir, "query", "ASK { ?s ?p ?o }")
+    code, out, _ = run("--var-dir", built_embedded.var_dir, "query", "ASK { ?s ?p ?o }")
     assert out.strip() == "true"
-    code, _, err = run("--var-dir", built.var_dir, "query", "SELEKT nonsense")
+    code, _, err = run("--var-dir", built_embedded.var_dir, "query", "SELEKT nonsense")
     assert code == 1 and "SPARQL syntax error" in err and "Traceback" not in err
 
 
@@ -96,11 +96,11 @@ def test_query_without_a_build(tmp_path: Path) -> None:
     assert code == 1 and "run `lod build` first" in err
 
 
-def test_get_answers_one_request(built: Settings) -> None:
-    code, out, err = run("--var-dir", built.var_dir, "get", "/data/place/pyongyang", "--accept", "text/turtle")
+def test_get_answers_one_request(built_embedded: Settings) -> None:
+    code, out, err = run("--var-dir", built_embedded.var_dir, "get", "/data/place/pyongyang", "--accept", "text/turtle")
     assert code == 0 and "200 OK" in err
     assert "<http://www.wikidata.org/entity/Q18808>" in out
-    code, _, err = run("--var-dir", built.var_dir, "get", "/id/place/atlantis")
+    code, _, err = run("--var-dir", built_embedded.var_dir, "get", "/id/place/atlantis")
     assert code == 1 and "404 Not Found" in err
 
 

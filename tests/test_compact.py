@@ -20,9 +20,9 @@ URIS = Uris(BASE)
 ROOT = f"{BASE}id/person/x"
 
 
-def trees(built: Settings) -> list[dict[str, Any]]:
+def trees(settings: Settings) -> list[dict[str, Any]]:
     """The expanded tree of every record of the bundled build."""
-    store, _ = EmbeddedStore(Path(built.var_dir)).current()
+    store, _ = EmbeddedStore(Path(settings.var_dir)).current()
     out = []
     for graph in store.named_graphs():
         kind, slug = URIS.record_of(graph.value)  # type: ignore[misc]
@@ -33,8 +33,8 @@ def trees(built: Settings) -> list[dict[str, Any]]:
     return out
 
 
-def test_every_bundled_record_compacts_as_pyld_does(built: Settings) -> None:
-    records = trees(built)
+def test_every_bundled_record_compacts_as_pyld_does(built_embedded: Settings) -> None:
+    records = trees(built_embedded)
     assert len(records) == 211
     for tree in records:
         fast = compactor(BASE).compact(tree)  # no fallback: the fast path itself

@@ -63,7 +63,7 @@ def test_readme_urls_answer_as_documented(server: str) -> None:
 
 def test_query_and_build_while_serving(server: str, served: Settings, tmp_path: Path) -> None:
     built = served
-    env = lod_env(var_dir=built.var_dir, data_dir=built.data_dir, base=built.base)
+    env = lod_env(built)
     query = subprocess.run(
         [sys.executable, "-m", "lod.cli", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <" + PERSON_CLASS + "> }"],
         env=env, cwd=ROOT, capture_output=True, text=True, check=True,
@@ -83,7 +83,7 @@ def test_query_and_build_while_serving(server: str, served: Settings, tmp_path: 
     shutil.rmtree(data / "document")
     rebuilt = subprocess.run(
         [sys.executable, "-m", "lod.cli", "build"],
-        env=lod_env(var_dir=built.var_dir, data_dir=str(data), base=built.base),
+        env=lod_env(built, data_dir=str(data)),
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -7,6 +7,7 @@ import hashlib
 import json
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from lod.errors import ValidationFailed
 from lod.model.jsonld import to_rdf
 from lod.pipeline import ingest_pages
 from lod.settings import Settings
+from lod.store.backend import open_store
 from lod.store.build import build
-from lod.store.embedded import EmbeddedStore, current_build
+from lod.store.embedded import current_build
 from lod.uris import Uris
 from lod.web.app import create_app
 from lod.web.harvest import PAGE_SIZE
@@ -43,16 +45,25 @@ PLACE = """@prefix crm: <http://www.cidoc-crm.org/cidoc-crm/> .
 NEW_PAGE = ROOT / "tests" / "holdout" / "n2-puzanov-1960-flat.txt"
 
 
+def stored_records(settings: Settings) -> dict[str, set[ox.Triple]]:
+    """Every record of the served build, by IRI, as its triples, straight from the store (either backend)."""
+    uris = Uris(settings.base)
+    store = open_store(settings)
+    graphs = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    out = {}
+    for row in graphs:
+        found = uris.record_of(row["g"].value)
+        assert found is not None
+        out[uris.thing(*found)] = {q.triple for q in store.graph_quads(row["g"].value)}
+    return out
+
+
 def record_graphs(settings: Settings) -> dict[str, Graph]:
     """Every record of the served build, by IRI, as an rdflib graph."""
-    uris = Uris(settings.base)
-    store, _ = EmbeddedStore(Path(settings.var_dir)).current()
     out = {}
-    for name in store.named_graphs():
-        found = uris.record_of(name.value)  # type: ignore[union-attr]
-        assert found is not None
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
-        out[uris.thing(*found)] = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    for iri, triples in stored_records(settings).items():
+        text = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+        out[iri] = Graph().parse(data=text, format="nt")
     return out
 
 
@@ -68,9 +79,11 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_a_harvester_fetches_exactly_what_each_build_changed(data_copy: Path, tmp_path: Path) -> None:
+def test_a_harvester_fetches_exactly_what_each_build_changed(
+    data_copy: Path, tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
     port = free_port()
-    settings = Settings(base=f"http://127.0.0.1:{port}/", port=port, data_dir=str(data_copy),
+    settings = make_settings(base=f"http://127.0.0.1:{port}/", port=port, data_dir=str(data_copy),
                         var_dir=str(tmp_path / "var"))  # fmt: skip
     uris = Uris(settings.base)
     harbour = data_copy / "place" / "nampo-harbour.ttl"
@@ -104,8 +117,8 @@ def test_a_harvester_fetches_exactly_what_each_build_changed(data_copy: Path, tm
 
 
 @pytest.fixture
-def two_builds(data_copy: Path, tmp_path: Path) -> tuple[Settings, Path]:
-    settings = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"))
+def two_builds(data_copy: Path, tmp_path: Path, make_settings: Callable[..., Settings]) -> tuple[Settings, Path]:
+    settings = make_settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"))
     build(settings)
     return settings, data_copy
 
@@ -226,7 +239,8 @@ def test_bad_redirects_fail_the_build_by_line(two_builds: tuple[Settings, Path],
 
 
 def test_the_dumps_load_into_a_store_isomorphic_to_the_served_one(built: Settings, client: Client) -> None:
-    store, _ = EmbeddedStore(Path(built.var_dir)).current()
+    records = stored_records(built)
+    store = open_store(built)
     description = Graph().parse(data=client.get("/void", headers={"Accept": "text/turtle"}).text, format="turtle")
     listing = client.get("/dumps/").json()
     assert [d["name"] for d in listing["dumps"]] == ["lod.nq.gz", "lod.ttl.gz", "lod.jsonl.gz"]
@@ -246,21 +260,16 @@ def test_the_dumps_load_into_a_store_isomorphic_to_the_served_one(built: Setting
 
     loaded = ox.Store()
     loaded.load(bodies["lod.nq.gz"], format=ox.RdfFormat.N_QUADS)
-    named = {
-        q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)
-    }
+    named = {ox.Quad(*t, ox.NamedNode(URIS.graph_of(iri) or "")) for iri, triples in records.items() for t in triples}
     assert set(loaded) == named  # no blank nodes: equal sets of quads are isomorphic datasets
     merged = ox.Store()
     merged.load(bodies["lod.ttl.gz"], format=ox.RdfFormat.TURTLE)
-    assert {q.triple for q in merged} == {
-        q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-    }
+    assert {q.triple for q in merged} == set(store.query("CONSTRUCT WHERE { ?s ?p ?o }"))
     lines = bodies["lod.jsonl.gz"].decode().splitlines()
-    assert len(lines) == len(list(store.named_graphs()))
+    assert len(lines) == len(records)
     for line in lines:
         document = json.loads(line)
-        graph = ox.NamedNode(URIS.graph_of(document["id"]) or "")
-        expected = {q.triple for q in store.quads_for_pattern(None, None, None, graph)}
+        expected = records[document["id"]]
         assert {q.triple for q in ox.parse(to_rdf(document, URIS), format=ox.RdfFormat.N_QUADS)} == expected
 
 

@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from lod.model.shacl import compile_shapes, shapes_path
 from lod.model.terms import to_rdflib
+from lod.settings import Settings
 from lod.store.build import _add_references, _load, validate_store
 from lod.uris import Uris
 from tests.conftest import BASE
@@ -118,8 +119,8 @@ def test_compiled_shapes_find_what_pyshacl_finds(broken_store: ox.Store) -> None
     assert compiled == set(BROKEN)
 
 
-def test_the_bundled_data_has_no_violations_either_way(built) -> None:  # type: ignore[no-untyped-def]
-    store = ox.Store.read_only(str(Path(built.var_dir) / "current" / "store"))
+def test_the_bundled_data_has_no_violations_either_way(built_embedded: Settings) -> None:
+    store = ox.Store.read_only(str(Path(built_embedded.var_dir) / "current" / "store"))
     assert validate_store(store, Uris(BASE), compile_shapes(BASE)) == []
 
 

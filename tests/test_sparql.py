@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -300,7 +300,7 @@ def test_service_is_refused_and_nothing_is_fetched(
     assert received == []
 
 
-def test_query_workers_cannot_reach_the_network(built: Settings, listener: tuple[str, list[bytes]]) -> None:
+def test_query_workers_cannot_reach_the_network(built_embedded: Settings, listener: tuple[str, list[bytes]]) -> None:
     """Defence in depth: a SERVICE that got past the check still reaches nothing.
 
     (When the system lets query workers leave the network, as it does here.)
@@ -308,7 +308,7 @@ def test_query_workers_cannot_reach_the_network(built: Settings, listener: tuple
     from lod.store.querypool import QueryJob, QueryPool
 
     url, received = listener
-    pool = QueryPool(Path(built.var_dir), size=1, timeout=5)
+    pool = QueryPool(Path(built_embedded.var_dir), size=1, timeout=5)
     try:
         outcome = asyncio.run(pool.run(QueryJob(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")))
         assert pool.isolated is True, "query workers could not leave the network on this system"
@@ -347,11 +347,13 @@ def test_too_many_queries_at_once_get_503(built: Settings) -> None:
         app.sparql.pool.close()
 
 
-def test_a_repeated_query_is_answered_from_memory_until_the_next_build(data_copy: Path, tmp_path: Path) -> None:
+def test_a_repeated_query_is_answered_from_memory_until_the_next_build(
+    data_copy: Path, tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
     from lod.store.build import build
     from tests.test_build import PERSON
 
-    settings = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"))
+    settings = make_settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"))
     build(settings)
     app = create_app(settings)
     client = Client(app)
@@ -402,9 +404,9 @@ def test_file_iris_never_read_local_files(sparql: Client, tmp_path: Path) -> Non
     assert load.status_code == 403 and "SECRET-MARKER" not in load.text
 
 
-def test_a_client_that_leaves_stops_its_query(built: Settings) -> None:
+def test_a_client_that_leaves_stops_its_query(built_embedded: Settings) -> None:
     """The runaway's worker is killed when its client disconnects, not at the (here 60 s) time limit."""
-    app = create_app(Settings(**{**built.__dict__, "query_timeout": 60.0, "query_workers": 1}))
+    app = create_app(Settings(**{**built_embedded.__dict__, "query_timeout": 60.0, "query_workers": 1}))
     endpoint = app.sparql
     runaway = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
     scope = {"type": "http", "method": "GET", "path": "/sparql", "query_string": runaway.encode(), "headers": []}

@@ -17,6 +17,8 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
+from tests.conftest import Backend
+
 PERSONS = (
     "SELECT ?p ?label WHERE { ?p a <http://www.cidoc-crm.org/cidoc-crm/E21_Person> ; "
     "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
@@ -90,7 +92,7 @@ def children(pid: int) -> dict[int, int]:
     return found
 
 
-def test_runaway_query_stopped_while_records_keep_answering(server: str) -> None:
+def test_runaway_query_stopped_while_records_keep_answering(server: str, backend: Backend) -> None:
     outcome: dict[str, object] = {}
     pid = httpx.get(server + "healthz").json()["pid"]
     workers = children(pid)
@@ -120,6 +122,9 @@ def test_runaway_query_stopped_while_records_keep_answering(server: str) -> None
     assert slowest < 1.0
     assert outcome["status"] == 503 and float(outcome["seconds"]) < 3.0  # type: ignore[arg-type]
     assert "ran for more than 2 s" in json.loads(str(outcome["body"]))["error"]["detail"]
+    if backend.name == "remote":  # lod has no query process to stop: the store's own time limit ends it
+        assert children(pid) == {}
+        return
     # The runaway's worker was killed (its CPU and memory freed) and replaced; nothing still computes.
     deadline = time.monotonic() + 20
     while len(children(pid)) < len(workers) and time.monotonic() < deadline:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lod.settings import Settings
-from lod.store.embedded import EmbeddedStore
+from lod.store.backend import open_store
 
 PREFIXES = """
 PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
@@ -17,7 +15,7 @@ DOC = ID + "document/journal-soviet-ambassador-dprk-am-puzanov-25-october-1957"
 
 
 def rows(settings: Settings, query: str) -> list[tuple[str | None, ...]]:
-    result = EmbeddedStore(Path(settings.var_dir)).query(PREFIXES + query)
+    result = open_store(settings).query(PREFIXES + query)
     names = [v.value for v in result.variables]
     return sorted(tuple(s[n].value if s[n] is not None else None for n in names) for s in result)
 

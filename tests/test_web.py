@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -13,7 +12,7 @@ from rdflib import Graph
 from lod.model.jsonld import to_rdf
 from lod.model.terms import to_rdflib
 from lod.settings import Settings
-from lod.store.embedded import EmbeddedStore
+from lod.store.backend import open_store
 from lod.uris import Uris
 from tests.conftest import BASE, Client
 from tests.graphs import assert_isomorphic
@@ -25,7 +24,7 @@ DOC_SLUG = "journal-soviet-ambassador-dprk-am-puzanov-25-october-1957"
 def record_graph(settings: Settings, kind: str, slug: str) -> Graph:
     """The record's named graph, straight from the store."""
     graph = Graph()
-    for quad in EmbeddedStore(Path(settings.var_dir)).graph_quads(Uris(BASE).data(kind, slug)):
+    for quad in open_store(settings).graph_quads(Uris(BASE).data(kind, slug)):
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 

@@ -25,9 +25,11 @@ from lod.errors import BuildError, ValidationFailed, Violation
 from lod.model.dataset import REDIRECTS, RawRecord, read_redirects, scan
 from lod.model.shacl import Check, compile_shapes, violations
 from lod.settings import Settings
-from lod.store.changes import combined, digest, record_changes
+from lod.store.changes import combined, digest, digests, record_changes
 from lod.store.dumps import FOLDER, Dump, write_dumps
-from lod.store.embedded import CURRENT, LISTS, META, STORES
+from lod.store.embedded import CURRENT, EMBEDDED, LISTS, META, STORES
+from lod.store.publish import publish
+from lod.store.remote import Endpoints, RemoteStore
 from lod.store.statistics import Statistics, statistics
 from lod.uris import Uris
 from lod.vocab import CRM, OA, RDF, RDFS, SKOS
@@ -113,39 +115,72 @@ def build(settings: Settings, progress: Progress = lambda message: None, switch:
         path.mkdir()
         try:
             loaded = _build_into(path, settings, uris, progress)
+            if not switch:
+                shutil.rmtree(path, ignore_errors=True)
+                return BuildResult(build_id, path, len(loaded.mains), loaded.triples)
+            previous = _current_name(var_dir)
+            previous_path = var_dir / STORES / previous if previous else None
+            store = _publish(path, settings, uris, loaded, previous_path, progress)
+            end_time = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            records = {iri: (main.kind, loaded.digests[iri]) for iri, main in loaded.mains.items()}
+            summary = record_changes(path, previous_path, records, loaded.redirects, build_id, end_time)
+            progress(f"changes since the served build: {summary}")
+            _write_lists(path, loaded)
+            meta = _meta(build_id, settings.base, end_time, store, loaded)
+            (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
-        if not switch:
-            shutil.rmtree(path, ignore_errors=True)
-            return BuildResult(build_id, path, len(loaded.mains), loaded.triples)
-        previous = _current_name(var_dir)
-        end_time = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        records = {iri: (main.kind, loaded.digests[iri]) for iri, main in loaded.mains.items()}
-        summary = record_changes(
-            path, var_dir / STORES / previous if previous else None, records, loaded.redirects, build_id, end_time
-        )
-        progress(f"changes since the served build: {summary}")
-        kinds: dict[str, int] = {}
-        for main in loaded.mains.values():
-            kinds[main.kind] = kinds.get(main.kind, 0) + 1
-        meta = {
-            "id": build_id,
-            "base": settings.base,
-            "created": end_time,
-            "records": len(loaded.mains),
-            "triples": loaded.triples,
-            "kinds": kinds,
-            "examples": _examples(loaded),
-            "statistics": loaded.statistics.as_dict(),
-            "dumps": [dump.as_dict() for dump in loaded.dumps],
-        }
-        _write_lists(path, loaded)
-        (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         _switch(var_dir, path)
         progress(f"switched {var_dir}/{CURRENT} to build {build_id}")
         _prune(var_dir, settings.keep_stores)
         return BuildResult(build_id, path, len(loaded.mains), loaded.triples)
+
+
+def _meta(build_id: str, base: str, created: str, store: str, loaded: _Loaded) -> dict[str, object]:
+    """The build's record, ``build.json``: what it holds, where, and what describes it."""
+    kinds: dict[str, int] = {}
+    for main in loaded.mains.values():
+        kinds[main.kind] = kinds.get(main.kind, 0) + 1
+    return {
+        "id": build_id,
+        "base": base,
+        "created": created,
+        "store": store,
+        "records": len(loaded.mains),
+        "triples": loaded.triples,
+        "kinds": kinds,
+        "examples": _examples(loaded),
+        "statistics": loaded.statistics.as_dict(),
+        "dumps": [dump.as_dict() for dump in loaded.dumps],
+    }
+
+
+def _publish(
+    path: Path, settings: Settings, uris: Uris, loaded: _Loaded, previous: Path | None, progress: Progress
+) -> str:
+    """Publish the built records to the remote store, if one is set; where the records are served from."""
+    endpoints = Endpoints.of(settings)
+    if endpoints is None:
+        return EMBEDDED
+    remote = RemoteStore(Path(settings.var_dir), endpoints)
+    published_before = previous is not None and _store_of(previous) == endpoints.query
+    before = digests(previous) if previous is not None and published_before else {}
+    local = ox.Store.read_only(str(path / "store"))
+    records = {iri: loaded.digests[iri] for iri in loaded.mains}
+    with remote.writing():
+        published = publish(local, remote, uris, records, before, Path(settings.var_dir), progress)
+    del local
+    shutil.rmtree(path / "store")  # the records are served from the remote store now
+    progress(f"published: {published}")
+    return endpoints.query
+
+
+def _store_of(build_path: Path) -> str | None:
+    try:
+        return str(json.loads((build_path / META).read_text(encoding="utf-8")).get("store", EMBEDDED))
+    except (OSError, ValueError):
+        return None
 
 
 def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress) -> _Loaded:

@@ -219,3 +219,15 @@ class ChangeLog:
             return None
         row = self._db().execute("SELECT iri, target, since FROM gone WHERE iri = ?", (iri,)).fetchone()
         return Gone(*row) if row else None
+
+
+def digests(build_path: Path) -> dict[str, str]:
+    """The digest of every record of a build, by IRI (none for a build without a change log)."""
+    log = build_path / LOG
+    if not log.exists():
+        return {}
+    db = sqlite3.connect(f"file:{log}?mode=ro", uri=True)
+    try:
+        return dict(db.execute("SELECT iri, digest FROM record").fetchall())
+    finally:
+        db.close()

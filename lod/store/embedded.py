@@ -22,6 +22,7 @@ CURRENT = "current"
 STORES = "stores"
 META = "build.json"
 LISTS = "lists"
+EMBEDDED = "embedded"  # build.json "store": where the records are served from (or the remote's query URL)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ class EmbeddedStore:
                             f"the store in {self.var_dir}/ was built for base {build.meta.get('base')!r}, "
                             f"not {self.base!r}: run `lod build` with this base"
                         )
+                    where = build.meta.get("store", EMBEDDED)
+                    if where != EMBEDDED:
+                        raise StoreUnavailable(
+                            f"the served build was published to the store at {where}: serve it with --store-url"
+                        )
                     try:
                         store = ox.Store.read_only(str(build.path / "store"))
                     except OSError as err:
@@ -116,3 +122,11 @@ class EmbeddedStore:
         """Run a SPARQL query; the default graph is the merge of all record graphs."""
         store, _ = self.current()
         return store.query(sparql)
+
+    def is_up(self) -> bool:
+        """Whether the served store can be opened."""
+        try:
+            self.current()
+        except StoreUnavailable:
+            return False
+        return True

@@ -7,9 +7,16 @@ of all records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
+
+
+class Queryable(Protocol):
+    """A store's query side: ``query(sparql)`` on the default graph, pyoxigraph's result types back."""
+
+    def query(self, sparql: str) -> Any: ...
+
 
 PREFIXES = """
 PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
@@ -63,7 +70,7 @@ def _value(term: Any) -> str:
     return "" if term is None else str(term.value)
 
 
-def _run(store: ox.Store, query: str, **bindings: str) -> list[dict[str, str]]:
+def _run(store: Queryable, query: str, **bindings: str) -> list[dict[str, str]]:
     for name, iri in bindings.items():
         query = query.replace(f"?{name}", str(ox.NamedNode(iri)))  # NamedNode validates the IRI
     solutions = store.query(PREFIXES + query)
@@ -73,7 +80,7 @@ def _run(store: ox.Store, query: str, **bindings: str) -> list[dict[str, str]]:
     return [{n: _value(s[n]) for n in names} for s in solutions]
 
 
-def related(store: ox.Store, relation: str, iri: str) -> list[Item]:
+def related(store: Queryable, relation: str, iri: str) -> list[Item]:
     """Records related to ``iri`` by one of :data:`RELATIONS`, sorted by label."""
     _, pattern, _ = RELATIONS[relation]
     rows = _run(
@@ -88,7 +95,7 @@ def related(store: ox.Store, relation: str, iri: str) -> list[Item]:
     return sorted(items, key=lambda i: (i.label.lower(), i.iri))
 
 
-def relation_counts(store: ox.Store, kind: str, iri: str) -> dict[str, int]:
+def relation_counts(store: Queryable, kind: str, iri: str) -> dict[str, int]:
     """How many records each applicable inverse relation holds (only non-empty ones)."""
     counts = {}
     for name, (kinds, pattern, _) in RELATIONS.items():
@@ -100,7 +107,7 @@ def relation_counts(store: ox.Store, kind: str, iri: str) -> dict[str, int]:
     return counts
 
 
-def mentions_of(store: ox.Store, iri: str) -> list[Mention]:
+def mentions_of(store: Queryable, iri: str) -> list[Mention]:
     """Every annotated mention of an entity, in document order."""
     rows = _run(
         store,
@@ -114,7 +121,7 @@ def mentions_of(store: ox.Store, iri: str) -> list[Mention]:
     return sorted(found, key=lambda m: (m.source, m.start))
 
 
-def mentions_in(store: ox.Store, document: str) -> list[Mention]:
+def mentions_in(store: Queryable, document: str) -> list[Mention]:
     """Every annotated mention in a document's texts (title, text, summary)."""
     rows = _run(
         store,
@@ -131,7 +138,7 @@ def mentions_in(store: ox.Store, document: str) -> list[Mention]:
     return sorted(found, key=lambda m: (m.source, m.start))
 
 
-def contents(store: ox.Store, iris: list[str]) -> dict[str, str]:
+def contents(store: Queryable, iris: list[str]) -> dict[str, str]:
     """The symbolic content of each of these text parts."""
     out = {}
     for iri in set(iris):
@@ -141,7 +148,7 @@ def contents(store: ox.Store, iris: list[str]) -> dict[str, str]:
     return out
 
 
-def events_of(store: ox.Store, iri: str) -> list[dict[str, str]]:
+def events_of(store: Queryable, iri: str) -> list[dict[str, str]]:
     """Events an actor took part in, with date, label and document, in date order."""
     rows = _run(
         store,

@@ -83,7 +83,20 @@ def execute(store: ox.Store, job: QueryJob, limits: Writing) -> QueryOutcome:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     try:
-        result = store.query(job.query, **options)
+        return outcome(store.query(job.query, **options), job, limits)
+    except SyntaxError as err:
+        return QueryOutcome("syntax", message=str(err))
+    except (OSError, RuntimeError, ValueError) as err:
+        return QueryOutcome("error", message=f"the query failed: {err}")
+
+
+def outcome(result: Any, job: QueryJob, limits: Writing) -> QueryOutcome:
+    """A query's result written in the format the client accepts, within the row cap and byte limit.
+
+    ``result`` is what pyoxigraph gives (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``) or,
+    from a remote store, a list of triples.
+    """
+    try:
         if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
             kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
             if job.solutions_format is None:
@@ -105,14 +118,10 @@ def execute(store: ox.Store, job: QueryJob, limits: Writing) -> QueryOutcome:
             return QueryOutcome("ok", "graph", "html", names=("subject", "predicate", "object"), table=plain)
         body = write_graph(triples, job.graph_format, limits.prefixes, limits.bytes)
         return QueryOutcome("ok", "graph", job.graph_format, body)
-    except SyntaxError as err:
-        return QueryOutcome("syntax", message=str(err))
     except TooManyRows as err:
         return QueryOutcome("too-many-rows", message=f"the result has more than {err.args[0]} rows")
     except TooLarge as err:
         return QueryOutcome("too-many-rows", message=f"the result is longer than {err.args[0]:,} bytes")
-    except (OSError, RuntimeError, ValueError) as err:
-        return QueryOutcome("error", message=f"the query failed: {err}")
 
 
 def send(sock: socket.socket, item: tuple[Any, ...]) -> None:

@@ -11,7 +11,6 @@ import os
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,8 +18,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from lod.model.jsonld import DEVIATIONS, LINKED_ART_CONTEXT, extension_context, linked_art_context
 from lod.settings import Settings, load_settings
-from lod.store.embedded import EmbeddedStore
+from lod.store.backend import open_store
 from lod.store.queries import RELATIONS as RELATIONS_TEXT
+from lod.store.remote import Endpoints
 from lod.uris import Uris
 from lod.web import errors
 from lod.web.caching import CACHE_CONTROL, is_not_modified
@@ -38,7 +38,7 @@ N-Triples, N-Quads, RDF/XML, HTML), `?format=` or an extension."""
 def create_app(settings: Settings) -> Any:
     """The ASGI app serving the store built under ``settings.var_dir``."""
     uris = Uris(settings.base)
-    store = EmbeddedStore(Path(settings.var_dir), settings.base)
+    store = open_store(settings)
     records = RecordServer(store, uris)
     sparql = SparqlEndpoint(settings, store, records.representations.pages)
     harvest = Harvest(settings, records)
@@ -93,10 +93,22 @@ def create_app(settings: Settings) -> Any:
             return Response(body, media_type=HTML.content_type)
         return JSONResponse(description)
 
-    @app.get("/healthz", summary="Health and the served build")
-    def healthz() -> dict[str, Any]:
+    @app.get("/healthz", summary="Health: the store (up or down) and the served build")
+    def healthz() -> Response:
+        kind = "embedded" if Endpoints.of(settings) is None else "remote"
+        if not store.is_up():
+            body = {"status": "unavailable", "store": {"kind": kind, "status": "down"}, "pid": os.getpid()}
+            return JSONResponse(body, status_code=503, headers={"retry-after": "5"})
         build = store.build
-        return {"status": "ok", "build": build.id, "records": build.meta.get("records"), "pid": os.getpid()}
+        return JSONResponse(
+            {
+                "status": "ok",
+                "store": {"kind": kind, "status": "up"},
+                "build": build.id,
+                "records": build.meta.get("records"),
+                "pid": os.getpid(),
+            }
+        )
 
     @app.get("/", summary="Landing page")
     def index(request: Request) -> Response:

@@ -14,8 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lod.store.embedded import EmbeddedStore
-from lod.store.queries import Mention, contents, events_of, mentions_in, mentions_of, related
+from lod.store.backend import Store
+from lod.store.queries import Mention, Queryable, contents, events_of, mentions_in, mentions_of, related
 from lod.uris import Uris, ascii_fold
 from lod.vocab import CRM, LA, OA, RDF, RDFS, SKOS
 
@@ -83,7 +83,7 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, str, str]:
 class Pages:
     """Renders the HTML of records, lists and the landing page."""
 
-    def __init__(self, store: EmbeddedStore, uris: Uris) -> None:
+    def __init__(self, store: Store, uris: Uris) -> None:
         self.store = store
         self.uris = uris
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
@@ -133,7 +133,7 @@ class Pages:
     def _refs(self, graph: Graph, iri: str, predicate: Any) -> list[tuple[str, str]]:
         return sorted(((o, graph.label(o)) for o in graph.all(iri, predicate)), key=lambda r: r[1])
 
-    def _entity(self, store: ox.Store, graph: Graph, iri: str) -> dict[str, Any]:
+    def _entity(self, store: Queryable, graph: Graph, iri: str) -> dict[str, Any]:
         names = self._names(graph, iri)
         mentions = mentions_of(store, iri)
         texts = contents(store, [m.source for m in mentions])
@@ -171,7 +171,7 @@ class Pages:
         slug = mention.annotation.rsplit("/", 1)[-1]
         return f"{self.local(document).replace('/id/', '/data/', 1)}.html#{slug}"
 
-    def _document(self, store: ox.Store, graph: Graph, iri: str) -> dict[str, Any]:
+    def _document(self, store: Queryable, graph: Graph, iri: str) -> dict[str, Any]:
         creation = graph.one(iri, CRM.P94i_was_created_by) or ""
         span = graph.one(creation, CRM["P4_has_time-span"]) or ""
         text_iri = f"{iri}#text"
@@ -249,7 +249,7 @@ class Pages:
                     paragraphs[-1].append({**segment, "text": piece})
         return [p for p in paragraphs if p]
 
-    def _event(self, store: ox.Store, graph: Graph, iri: str) -> dict[str, Any]:
+    def _event(self, store: Queryable, graph: Graph, iri: str) -> dict[str, Any]:
         span = graph.one(iri, CRM["P4_has_time-span"]) or ""
         duration = graph.one(iri, CRM.P191_had_duration) or ""
         source = graph.one(iri, CRM.P67i_is_referred_to_by) or ""
@@ -267,7 +267,7 @@ class Pages:
             "document": (document, graph.label(document)) if document else None,
         }
 
-    def _concept(self, store: ox.Store, graph: Graph, iri: str) -> dict[str, Any]:
+    def _concept(self, store: Queryable, graph: Graph, iri: str) -> dict[str, Any]:
         return {
             "definition": graph.one(iri, SKOS.definition),
             "schemes": self._refs(graph, iri, SKOS.inScheme),
@@ -275,7 +275,7 @@ class Pages:
             "matches": graph.all(iri, SKOS.exactMatch),
         }
 
-    def _annotation(self, store: ox.Store, graph: Graph, iri: str) -> dict[str, Any]:
+    def _annotation(self, store: Queryable, graph: Graph, iri: str) -> dict[str, Any]:
         target = graph.one(iri, OA.hasTarget) or ""
         source = graph.one(target, OA.hasSource) or ""
         selectors = graph.all(target, OA.hasSelector)

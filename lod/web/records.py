@@ -17,8 +17,8 @@ from http import HTTPStatus
 from typing import Any
 
 from lod.errors import NotFound, StoreUnavailable
+from lod.store.backend import Store
 from lod.store.changes import ChangeLog
-from lod.store.embedded import EmbeddedStore
 from lod.store.queries import RELATIONS, Item, related
 from lod.uris import KINDS, Uris, is_slug
 from lod.web.caching import CACHE_CONTROL, http_date, is_not_modified
@@ -71,7 +71,7 @@ def wants_html(headers: Mapping[str, str]) -> bool:
 class RecordServer:
     """Answers requests for records, lists and relations from the served store."""
 
-    def __init__(self, store: EmbeddedStore, uris: Uris) -> None:
+    def __init__(self, store: Store, uris: Uris) -> None:
         self.store = store
         self.uris = uris
         self.representations = Representations(store, uris)

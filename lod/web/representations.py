@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from lod.errors import NotFound
 from lod.model.jsonld import Triple, expanded_tree, record_jsonld
 from lod.model.terms import plain, record_triples
-from lod.store.embedded import EmbeddedStore
+from lod.store.backend import Store
 from lod.store.queries import relation_counts
 from lod.uris import Uris
 from lod.vocab import PREFIXES
@@ -36,7 +36,7 @@ _OXIGRAPH = {
 class Representations:
     """Renders records and keeps the most recent representations, within a memory budget."""
 
-    def __init__(self, store: EmbeddedStore, uris: Uris, budget: int = 256 * 1024 * 1024) -> None:
+    def __init__(self, store: Store, uris: Uris, budget: int = 256 * 1024 * 1024) -> None:
         self.store = store
         self.uris = uris
         self.pages = Pages(store, uris)

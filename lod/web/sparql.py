@@ -23,8 +23,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from lod.settings import Settings
-from lod.store.embedded import EmbeddedStore
+from lod.store.backend import Store
 from lod.store.querypool import Busy, QueryJob, QueryOutcome, QueryPool, QueryTimeout
+from lod.store.remote import Endpoints
+from lod.store.remotequeries import RemoteQueries
 from lod.store.sparqltext import allowed, inspect
 from lod.uris import Uris
 from lod.vocab import PREFIXES
@@ -91,22 +93,15 @@ class _Kept:
 class SparqlEndpoint:
     """Answers ``/sparql`` requests."""
 
-    def __init__(self, settings: Settings, store: EmbeddedStore, pages: Pages, pool: QueryPool | None = None) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, pages: Pages, pool: QueryPool | RemoteQueries | None = None
+    ) -> None:
         self.settings = settings
         self.uris = Uris(settings.base)
         self.store = store
         self.pages = pages
         self.allow = tuple(settings.service_allow.split())
-        self.pool = pool or QueryPool(
-            store.var_dir,
-            size=settings.query_workers,
-            timeout=settings.query_timeout,
-            max_rows=settings.query_max_rows,
-            max_bytes=settings.query_max_bytes,
-            queue_limit=settings.query_queue,
-            isolate=not self.allow,
-            prefixes=PREFIXES,
-        )
+        self.pool = pool or _pool(settings, store, isolate=not self.allow)
         self._kept: OrderedDict[tuple[bytes, bytes, bytes], _Kept] = OrderedDict()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -366,6 +361,20 @@ class SparqlEndpoint:
             outcome=outcome,
             downloads=formats,
         )
+
+
+def _pool(settings: Settings, store: Store, isolate: bool) -> QueryPool | RemoteQueries:
+    """Worker processes on the embedded store, or the remote store itself."""
+    endpoints = Endpoints.of(settings)
+    if endpoints is not None:
+        return RemoteQueries(
+            endpoints, lambda: store.build.id, settings.query_workers, settings.query_timeout,
+            settings.query_max_rows, settings.query_max_bytes, settings.query_queue, PREFIXES,
+        )  # fmt: skip
+    return QueryPool(
+        store.var_dir, settings.query_workers, settings.query_timeout, settings.query_max_rows,
+        settings.query_max_bytes, settings.query_queue, isolate, PREFIXES,
+    )  # fmt: skip
 
 
 async def _unless_gone(work: Coroutine[Any, Any, QueryOutcome], receive: Any) -> QueryOutcome:
