@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: serve test bench build clean
+.PHONY: serve test bench build clean deploy-check
 
 # Debian packages the tests use: a real headless Chromium for the HTML pages, curl as a client.
 DEBIAN_TEST_PACKAGES := chromium curl
 DEBIAN_BENCH_PACKAGES := wrk
+DEBIAN_DEPLOY_PACKAGES := nginx
 
 define need_debian
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -45,6 +46,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(call need_debian,$(DEBIAN_BENCH_PACKAGES))
 	$(BIN)/python -m bench
+
+## the deployment topology without containers: an Oxigraph server, two lod processes, nginx in front
+deploy-check: $(STAMP)
+	$(call need_debian,$(DEBIAN_DEPLOY_PACKAGES))
+	$(BIN)/python deploy/check.py
 
 build: $(STAMP)
 	$(BIN)/lod build

@@ -162,14 +162,39 @@ def running(command: list[str], ready: str, env: dict[str, str] | None = None, s
         process.wait(timeout=60)
 
 
-def lod_server(prepared: Prepared, workers: int, **settings: str) -> AbstractContextManager[str]:
-    """``lod serve`` on the prepared build, with these settings."""
+def lod_server(
+    prepared: Prepared, workers: int, var_dir: str | None = None, **settings: str
+) -> AbstractContextManager[str]:
+    """``lod serve`` on the prepared build (or another ``var_dir``), with these settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOD_")}
     env.update({f"LOD_{k.upper()}": v for k, v in settings.items()})
     command = [str(BIN / "lod"), "--base", BASE, "--data-dir", prepared.settings.data_dir,
-               "--var-dir", prepared.settings.var_dir,
+               "--var-dir", var_dir or prepared.settings.var_dir,
                "serve", "--port", "{port}", "--workers", str(workers), "--no-access-log"]  # fmt: skip
     return running(command, "/healthz", env)
+
+
+@contextmanager
+def remote_lod_server(prepared: Prepared, work: Path, workers: int, **settings: str) -> Iterator[str]:
+    """``lod serve`` with an Oxigraph server as its store, holding the prepared build's quads.
+
+    The Oxigraph store of the benchmark holds exactly what ``lod build --store-url`` would have
+    published (every record graph and their merge as the default graph), so the build's files are
+    copied into a var/ of their own and marked as published there, instead of publishing 200,000
+    graphs again.
+    """
+    with oxigraph_server(prepared) as store:
+        build = current_build(Path(prepared.settings.var_dir))
+        view = work / "remote-var"
+        shutil.rmtree(view, ignore_errors=True)
+        target = view / "stores" / build.path.name
+        skip = shutil.ignore_patterns("store", "representations.sqlite*")
+        shutil.copytree(build.path, target, ignore=skip)
+        meta = json.loads((target / "build.json").read_text())
+        (target / "build.json").write_text(json.dumps({**meta, "store": f"{store}/query"}))
+        (view / "current").symlink_to(Path("stores") / build.path.name)
+        with lod_server(prepared, workers, var_dir=str(view), store_url=store, **settings) as lod:
+            yield lod
 
 
 def oxigraph_server(prepared: Prepared) -> AbstractContextManager[str]:

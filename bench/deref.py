@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import httpx
 
-from bench.common import BASE, Prepared, lod_server, machine, oxigraph_server, today, wrk
+from bench.common import BASE, Prepared, lod_server, machine, oxigraph_server, remote_lod_server, today, wrk
 from lod.store.embedded import current_build
 
 
@@ -15,15 +15,32 @@ def run(prepared: Prepared, work: Path, seconds: int, connections: int, workers:
     slugs = [slug for slug, _ in current_build(Path(prepared.settings.var_dir)).slugs("person")][:1000]
     lod_paths = [f"/data/person/{slug}" for slug in slugs]
     describe = [f"/query?query={quote(f'DESCRIBE <{BASE}id/person/{slug}>')}" for slug in slugs]
+    results = []
     with lod_server(prepared, workers) as lod, oxigraph_server(prepared) as oxigraph, httpx.Client() as http:
         for path, query in zip(lod_paths, describe, strict=True):  # one pass to warm both
             for accept in ("application/ld+json", "text/turtle"):
                 assert http.get(lod + path, headers={"Accept": accept}).status_code == 200
             assert http.get(oxigraph + query, headers={"Accept": "text/turtle"}).status_code == 200
-        results = [
+        results += [
             wrk("lod JSON-LD (Linked Art)", lod, lod_paths, "application/ld+json", work, seconds, connections),
             wrk("lod Turtle", lod, lod_paths, "text/turtle", work, seconds, connections),
             wrk("Oxigraph DESCRIBE (Turtle)", oxigraph, describe, "text/turtle", work, seconds, connections),
+        ]
+    with remote_lod_server(prepared, work, workers) as remote, httpx.Client(timeout=60) as http:
+        for path in lod_paths:  # the representations of the build are not copied: render them once
+            for accept in ("application/ld+json", "text/turtle"):
+                assert http.get(remote + path, headers={"Accept": accept}).status_code == 200
+        results += [
+            wrk(
+                "lod on an Oxigraph store, JSON-LD",
+                remote,
+                lod_paths,
+                "application/ld+json",
+                work,
+                seconds,
+                connections,
+            ),
+            wrk("lod on an Oxigraph store, Turtle", remote, lod_paths, "text/turtle", work, seconds, connections),
         ]
     reference = results[2].requests_per_second
     rows = "\n".join(

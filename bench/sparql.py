@@ -21,6 +21,7 @@ from bench.common import (
     lod_server,
     machine,
     oxigraph_server,
+    remote_lod_server,
     running,
     today,
     wrk,
@@ -178,6 +179,8 @@ def run(prepared: Prepared, work: Path, seconds: int, connections: int, workers:
         measure("lod", lod, "/sparql")
     with lod_server(prepared, workers, query_max_rows=ROWS) as lod:
         measure("lod cached", lod, "/sparql")
+    with remote_lod_server(prepared, work, workers, query_cache="0", query_max_rows=ROWS) as lod:
+        measure("lod remote", lod, "/sparql")
     if with_rdflib:
         with rdflib_endpoint(prepared, work) as rdflib:  # it runs one query at a time: no warm-up pass
             measure("rdflib-endpoint", rdflib, "/", check=False)
@@ -219,12 +222,13 @@ def table(
     prepared: Prepared, names: list[str], results: dict[str, dict[str, Result]], costs: dict[str, float], setup: Setup
 ) -> str:
     lines = []
-    plain, cached_ratios, ceiling_ratios, over_rdflib = {}, {}, {}, []
+    plain, cached_ratios, ceiling_ratios, remote_ratios, over_rdflib = {}, {}, {}, {}, []
     bound = False
     for name in names:
         by_server = results[name]
         ox_r, lod_r, cached = by_server["oxigraph"], by_server["lod"], by_server["lod cached"]
-        ceiling = by_server["in-process"]
+        ceiling, remote = by_server["in-process"], by_server["lod remote"]
+        remote_ratios[name] = remote.requests_per_second / ox_r.requests_per_second
         plain[name] = lod_r.requests_per_second / ox_r.requests_per_second
         ceiling_ratios[name] = ceiling.requests_per_second / ox_r.requests_per_second
         cached_ratios[name] = cached.requests_per_second / ox_r.requests_per_second
@@ -232,6 +236,7 @@ def table(
             f"| {name} | {costs[name]:.1f} | {rate(ox_r, setup.seconds)} | {rate(lod_r, setup.seconds)} "
             f"| {plain[name]:.2f}× | {rate(cached, setup.seconds)} | {cached_ratios[name]:.2f}× "
             f"| {rate(ceiling, setup.seconds)} | {ceiling_ratios[name]:.2f}× "
+            f"| {rate(remote, setup.seconds)} | {remote_ratios[name]:.2f}× "
         )
         rdflib = by_server.get("rdflib-endpoint")
         if rdflib is not None:
@@ -248,6 +253,7 @@ def table(
         f"- lod ÷ Oxigraph: {verdict(plain, costs)}.",
         f"- lod cached ÷ Oxigraph: {verdict(cached_ratios, costs)}.",
         f"- in-process ceiling ÷ Oxigraph: {verdict(ceiling_ratios, costs)}.",
+        f"- lod on an Oxigraph store ÷ Oxigraph: {verdict(remote_ratios, costs)}.",
     ]
     if over_rdflib:
         least = "at least " if bound else ""
@@ -263,10 +269,11 @@ def table(
         'as a client sees it. "lod" runs every query (its result cache off); "lod cached" is lod as '
         "configured by default, answering a GET it has answered before, in the same build, from memory. "
         '"in-process" is not lod but a ceiling to read it against: pyoxigraph run on uvicorn\'s event loop with no '
-        "time limit, cap or check (bench/inprocess.py), the most this Python stack answers on this machine.\n\n"
+        "time limit, cap or check (bench/inprocess.py), the most this Python stack answers on this machine. "
+        '"lod remote" is lod (result cache off) with the same Oxigraph server as its store.\n\n'
         "| query | Oxigraph ms | Oxigraph | lod | lod ÷ Oxigraph | lod cached | cached ÷ Oxigraph "
-        f"| in-process | in-process ÷ Oxigraph {rdflib_head}|\n"
-        f"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: {rdflib_rule}|\n"
+        f"| in-process | in-process ÷ Oxigraph | lod remote | remote ÷ Oxigraph {rdflib_head}|\n"
+        f"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: {rdflib_rule}|\n"
         + "\n".join(lines)
         + "\n\n"
         + "\n".join(summary)

@@ -60,47 +60,59 @@ class Client:
         return self.request("OPTIONS", path, **kwargs)
 
 
-@contextmanager
-def oxigraph(location: Path, timeout: int = 10) -> Iterator[str]:
-    """A real Oxigraph server, read-write, on a free loopback port; yields its URL.
+class OxigraphServer:
+    """A real Oxigraph server (PyPI ``oxigraph``), read-write, on a loopback port; it can be killed and restarted.
 
     Its own time limit stops runaway queries that tests send it (lod abandons them at its own).
     """
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(OXIGRAPH),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout-s",
-            str(timeout),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+
+    def __init__(self, location: Path, timeout: int = 10) -> None:
+        self.location = location
+        self.timeout = timeout
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [str(OXIGRAPH), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
+        self.process = subprocess.Popen(
+            [*command, "--timeout-s", str(self.timeout)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
-                if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
+                if httpx.get(f"{self.url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                    return
             except httpx.TransportError:
                 pass
-            if process.poll() is not None or time.monotonic() > deadline:
+            if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the Oxigraph server did not start")
             time.sleep(0.05)
-        yield url
+
+    def kill(self) -> None:
+        """Stop it the hard way (SIGKILL), as a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@contextmanager
+def oxigraph(location: Path, timeout: int = 10) -> Iterator[str]:
+    """A running Oxigraph server for the duration; yields its URL."""
+    server = OxigraphServer(location, timeout)
+    try:
+        server.start()
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 class Backend:
@@ -170,8 +182,9 @@ def lod_env(settings: Settings | None = None, **values: str) -> dict[str, str]:
     """Environment for a `lod` subprocess: LOD_* for the settings' store, paths and base, then ``values``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOD_")}
     if settings is not None:
-        for name in ("var_dir", "data_dir", "base", "store_url"):
-            env[f"LOD_{name.upper()}"] = str(getattr(settings, name))
+        for name, value in settings.__dict__.items():
+            if value != getattr(Settings(), name) or name in ("var_dir", "data_dir", "base"):
+                env[f"LOD_{name.upper()}"] = str(value)
     env.update({f"LOD_{k.upper()}": v for k, v in values.items()})
     return env
 

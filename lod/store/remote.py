@@ -12,6 +12,7 @@ again, so service comes back by itself when the store does.
 from __future__ import annotations
 
 import contextlib
+import os
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from lod.errors import LodError, StoreUnavailable
 from lod.settings import Settings
-from lod.store.embedded import Build, current_build
+from lod.store.embedded import CURRENT, Build, current_build
 
 TRIPLES = "application/n-triples"
 Result = ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]
@@ -81,6 +82,7 @@ class RemoteStore:
         self.endpoints = endpoints
         self.base = base
         self._session: httpx.Client | None = None
+        self._build: tuple[str, Build] | None = None
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -93,8 +95,14 @@ class RemoteStore:
                 self._session = None
 
     def current(self) -> tuple[RemoteStore, Build]:
-        """This store and the build currently served."""
-        build = current_build(self.var_dir)
+        """This store and the build currently served (read again when ``var/current`` moves on)."""
+        try:
+            target = os.readlink(self.var_dir / CURRENT)
+        except OSError:
+            raise StoreUnavailable(f"no build in {self.var_dir}/ yet: run `lod build` first") from None
+        if self._build is None or self._build[0] != target:
+            self._build = (target, current_build(self.var_dir))
+        build = self._build[1]
         if self.base is not None and build.meta.get("base") != self.base:
             raise StoreUnavailable(
                 f"the build in {self.var_dir}/ was made for base {build.meta.get('base')!r}, not {self.base!r}"

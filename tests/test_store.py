@@ -1,0 +1,176 @@
+"""The store contract, on both backends; remote builds; and a remote store that fails and comes back.
+
+The remote store is a real Oxigraph server (PyPI ``oxigraph``) on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from lod.errors import BuildError
+from lod.settings import Settings
+from lod.store.backend import Store, open_store
+from lod.store.build import build
+from lod.store.embedded import current_build
+from lod.store.publish import JOURNAL
+from lod.store.remote import RemoteStore
+from lod.uris import KINDS, Uris
+from tests.conftest import OxigraphServer, free_port, serving
+from tests.test_build import PERSON
+
+State = tuple[dict[str, frozenset[ox.Triple]], frozenset[ox.Triple]]
+
+
+def state(store: Store) -> State:
+    """Every graph's triples, and the default graph's."""
+    graphs = {row["g"].value for row in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    named = {g: frozenset(q.triple for q in store.graph_quads(g)) for g in graphs}
+    return named, frozenset(store.query("CONSTRUCT WHERE { ?s ?p ?o }"))
+
+
+def records_of(settings: Settings) -> list[str]:
+    build_ = current_build(Path(settings.var_dir))
+    uris = Uris(settings.base)
+    return [uris.data(kind, slug) for kind in KINDS for slug, _ in build_.slugs(kind)]
+
+
+def test_the_contract(built: Settings) -> None:
+    store = open_store(built)
+    assert store.is_up() and store.build.id == current_build(Path(built.var_dir)).id
+    graphs = records_of(built)
+    assert len(graphs) == 211
+    named, default = state(store)
+    assert sorted(named) == sorted(graphs)  # one graph per record, nothing else
+    assert default == frozenset().union(*named.values())  # the default graph is their merge
+    person = f"{built.base}data/person/kim-du-bong"
+    assert store.has_graph(person) and not store.has_graph(f"{built.base}data/person/nobody")
+    assert store.graph_quads(f"{built.base}data/person/nobody") == []
+    assert {q.graph_name for q in store.graph_quads(person)} == {ox.NamedNode(person)}
+    assert isinstance(store.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"), ox.QuerySolutions)
+    assert bool(store.query(f"ASK {{ <{built.base}id/person/kim-du-bong> ?p ?o }}")) is True
+    assert bool(store.query("ASK { <urn:nothing> ?p ?o }")) is False
+
+
+def test_both_backends_hold_the_same_dataset(built_embedded: Settings, tmp_path: Path) -> None:
+    server = OxigraphServer(tmp_path / "oxigraph")
+    server.start()
+    try:
+        remote = Settings(**{**built_embedded.__dict__, "var_dir": str(tmp_path / "var"), "store_url": server.url})
+        build(remote)
+        assert state(open_store(remote)) == state(open_store(built_embedded))
+    finally:
+        server.stop()
+
+
+def edit_data(data: Path) -> None:
+    """One record added, one changed, one removed."""
+    (data / "person" / "ri-sang-jo.ttl").write_text(PERSON.format(slug="ri-sang-jo", label="Ri Sang-jo"))
+    text = (data / "person" / "nam-il.ttl").read_text()
+    (data / "person" / "nam-il.ttl").write_text(
+        text.replace('rdfs:label "Nam Il" ;', 'rdfs:label "Nam Il" ;\n    crm:P3_has_note "x" ;')
+    )
+    (data / "place" / "kilchu.ttl").unlink()
+    for path in (data / "document").glob("*.trig"):  # Kilchu is mentioned in the seed: drop the document too
+        path.unlink()
+
+
+def test_a_remote_build_writes_only_what_changed(data_copy: Path, tmp_path: Path) -> None:
+    server = OxigraphServer(tmp_path / "oxigraph")
+    server.start()
+    try:
+        settings = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"), store_url=server.url)
+        build(settings)
+        messages: list[str] = []
+        build(settings, progress=messages.append)
+        assert "published: 0 record graphs written, 0 removed" in messages  # nothing changed, nothing written
+        before = len(records_of(settings))
+        edit_data(data_copy)
+        messages.clear()
+        build(settings, progress=messages.append)
+        removed = before + 1 - len(records_of(settings))  # one added, the rest of the difference removed
+        assert f"published: 2 record graphs written, {removed} removed" in messages
+        reference = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "embedded"))
+        build(reference)
+        assert state(open_store(settings)) == state(open_store(reference))
+    finally:
+        server.stop()
+
+
+def test_a_build_cut_off_midway_reports_and_the_rerun_converges(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = OxigraphServer(tmp_path / "oxigraph")
+    server.start()
+    try:
+        settings = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"), store_url=server.url)
+        build(settings)
+        served = current_build(Path(settings.var_dir)).id
+        shutil.rmtree(data_copy / "document")  # 200 records fewer: a bulk publication
+        (data_copy / "person" / "ri-sang-jo.ttl").write_text(PERSON.format(slug="ri-sang-jo", label="Ri Sang-jo"))
+        real_delete = RemoteStore.delete_graph
+        calls = []
+
+        def crash_at_the_fiftieth(self: RemoteStore, graph: str) -> None:
+            calls.append(graph)
+            if len(calls) == 50:
+                server.kill()  # the store dies halfway
+            real_delete(self, graph)
+
+        monkeypatch.setattr(RemoteStore, "delete_graph", crash_at_the_fiftieth)
+        with pytest.raises(BuildError) as stopped:
+            build(settings)
+        assert "publishing stopped after 49 of" in str(stopped.value) and "run `lod build` again" in str(stopped.value)
+        assert current_build(Path(settings.var_dir)).id == served  # the served build is the old one
+        assert (Path(settings.var_dir) / JOURNAL).exists()
+        monkeypatch.setattr(RemoteStore, "delete_graph", real_delete)
+        server.start()  # the same data directory: what was written stays written
+        build(settings)
+        assert not (Path(settings.var_dir) / JOURNAL).exists()
+        reference = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "embedded"))
+        build(reference)
+        assert state(open_store(settings)) == state(open_store(reference))  # converged, no duplicates
+    finally:
+        server.stop()
+
+
+def test_a_store_that_dies_while_serving_gets_503s_then_service_comes_back(data_copy: Path, tmp_path: Path) -> None:
+    server = OxigraphServer(tmp_path / "oxigraph")
+    server.start()
+    port = free_port()
+    settings = Settings(base=f"http://127.0.0.1:{port}/", port=port, data_dir=str(data_copy),
+                        var_dir=str(tmp_path / "var"), store_url=server.url, store_timeout=2.0)  # fmt: skip
+    build(settings)
+    try:
+        with serving(settings, tmp_path / "serve.log") as base, httpx.Client(base_url=base, timeout=10) as http:
+            warm = http.get("/data/person/nam-il.ttl")
+            assert warm.status_code == 200
+            assert server.process is not None
+            server.process.send_signal(signal.SIGSTOP)  # a store that hangs: lod gives up at store_timeout
+            started = time.monotonic()
+            slow = http.get("/data/person/kim-il-sung.ttl")
+            assert slow.status_code == 503 and slow.headers["retry-after"] and time.monotonic() - started < 6
+            server.process.send_signal(signal.SIGCONT)
+            server.kill()  # a store that is gone
+            started = time.monotonic()
+            cold = http.get("/data/person/pak-ui-won.ttl")
+            query = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})
+            health = http.get("/healthz")
+            assert time.monotonic() - started < 8  # within the timeouts: no hung request
+            for response in (cold, query, health):
+                assert response.status_code == 503 and response.headers["retry-after"], response.text
+            assert health.json()["store"] == {"kind": "remote", "status": "down"}
+            again = http.get("/data/person/nam-il.ttl")  # what was rendered before is still served
+            assert again.status_code == 200 and again.content == warm.content
+            server.start()
+            assert http.get("/data/person/pak-ui-won.ttl").status_code == 200  # back by itself
+            assert http.get("/healthz").json()["store"]["status"] == "up"
+            assert http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    finally:
+        server.stop()
