@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: serve test bench build clean deploy-check
 
-# Debian packages the tests use: a real headless Chromium for the HTML pages, curl as a client.
-DEBIAN_TEST_PACKAGES := chromium curl
+# Debian packages the tests use: a real headless Chromium for the HTML pages, curl as a client, nginx as the proxy of the deployment check.
+DEBIAN_TEST_PACKAGES := chromium curl nginx
 DEBIAN_BENCH_PACKAGES := wrk
 DEBIAN_DEPLOY_PACKAGES := nginx
 

@@ -133,7 +133,10 @@ def main() -> None:
     if not Path(nginx).exists():
         raise SystemExit("deploy-check needs Debian's nginx: `make deploy-check` installs it (apt-get install nginx)")
     work = Path(tempfile.mkdtemp(prefix="lod-deploy-check-"))
-    (work / "cache").mkdir()
+    work.chmod(0o755)
+    for folder in ("cache", "body", "proxy", "fastcgi", "uwsgi", "scgi"):  # nginx's workers run as another user
+        (work / folder).mkdir()
+        (work / folder).chmod(0o777)
     ports = {name: free_port() for name in ("oxigraph", "lod-1", "lod-2", "nginx")}
     base = f"http://127.0.0.1:{ports['nginx']}/"
     store = f"http://127.0.0.1:{ports['oxigraph']}"
