@@ -9,7 +9,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-from bench import deref, dumps, sparql
+from bench import deref, dumps, scale, sparql
 from bench.common import ROOT, prepare
 
 
@@ -19,16 +19,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", choices=["deref", "sparql", "dumps"], help="run one benchmark")
+    parser.add_argument("--only", choices=["deref", "sparql", "dumps", "scale"], help="run one benchmark")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="documents of each archive of the scale benchmark")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out of the SPARQL benchmark")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     parser.add_argument("--reuse", action="store_true", help="use the last build of the same corpus again")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
-    prepared = prepare(args.work, args.documents, rebuild=not args.reuse)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
+    if args.only in (None, "scale"):
+        sizes = [int(size) for size in args.sizes.split(",")]
+        table = scale.run(args.work, sizes, args.seconds, args.connections, args.workers)
+        print(table)
+        (results / "scale.md").write_text(table, encoding="utf-8")
+        if args.only == "scale":
+            return
+    prepared = prepare(args.work, args.documents, rebuild=not args.reuse)
     if args.only in (None, "deref"):
         table = deref.run(prepared, args.work, args.seconds, args.connections, args.workers)
         print(table)

@@ -159,7 +159,12 @@ def running(command: list[str], ready: str, env: dict[str, str] | None = None, s
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            print(f"{command[0]} did not stop within 60 s of SIGTERM: killed", file=sys.stderr)
+            process.kill()
+            process.wait()
 
 
 def lod_server(

@@ -57,8 +57,11 @@ def main(ctx: click.Context, config: str, base: str | None, data_dir: str | None
     ctx.obj = settings
 
 
-@main.command(help="Parse archive pages into records in triples/document/, reporting what could not be resolved.")
-@click.argument("pages", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@main.command(
+    help="Parse archive pages into records in triples/document/, reporting what could not be resolved. "
+    "A directory stands for the .txt pages in it."
+)
+@click.argument("pages", nargs=-1, required=True, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Parse and report, write nothing.")
 @click.option(
     "--report",
@@ -78,8 +81,9 @@ def ingest(ctx: click.Context, pages: tuple[str, ...], dry_run: bool, report_fil
         for problem in outcome.problems:
             click.echo(f"      {problem.field}: {problem.message}")
 
+    paths = [p for page in pages for p in (sorted(Path(page).glob("*.txt")) if Path(page).is_dir() else [page])]
     try:
-        report = ingest_pages(pages, _settings(ctx), write=not dry_run, progress=show)
+        report = ingest_pages(paths, _settings(ctx), write=not dry_run, progress=show)
     except LodError as err:
         raise click.ClickException(str(err)) from None
     if report_file:
@@ -101,14 +105,21 @@ def ingest(ctx: click.Context, pages: tuple[str, ...], dry_run: bool, report_fil
         sys.exit(1)
 
 
-@main.command(help="Validate every record, build a new store and switch to it atomically.")
+@main.command(
+    help="Validate every record, build a new store and switch to it atomically. Only files whose "
+    "content changed since the served build are read, and only the records that changed are written "
+    "and validated; --full starts from nothing."
+)
 @_store_option
+@click.option("--full", is_flag=True, help="Read, write and validate every record; take nothing from the served build.")
 @click.pass_context
-def build(ctx: click.Context) -> None:
+def build(ctx: click.Context, full: bool) -> None:
     from lod.store.build import build as run_build
 
     try:
-        result = run_build(_settings(ctx), progress=lambda message: click.echo(f"build: {message}", err=True))
+        result = run_build(
+            _settings(ctx), progress=lambda message: click.echo(f"build: {message}", err=True), full=full
+        )
     except ValidationFailed as err:
         click.echo(f"build failed; the served store is unchanged.\n{err}", err=True)
         sys.exit(1)

@@ -12,7 +12,7 @@ from rdflib import Graph
 from lod.model.shacl import compile_shapes, shapes_path
 from lod.model.terms import to_rdflib
 from lod.settings import Settings
-from lod.store.build import _add_references, _load, validate_store
+from lod.store.build import load_records, validate_store
 from lod.uris import Uris
 from tests.conftest import BASE
 
@@ -84,9 +84,7 @@ def broken_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
         (data / kind / f"{slug}.ttl").write_text(text, encoding="utf-8")
     store = ox.Store()
     uris = Uris(BASE)
-    loaded = _load(store, data, uris, lambda message: None)
-    assert not loaded.problems
-    _add_references(store, loaded, uris)
+    assert load_records(store, data, uris) == []
     return store
 
 

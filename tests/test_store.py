@@ -5,10 +5,14 @@ The remote store is a real Oxigraph server (PyPI ``oxigraph``) on a free loopbac
 
 from __future__ import annotations
 
+import base64
+import http.server
 import shutil
 import signal
+import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pyoxigraph as ox
@@ -173,4 +177,64 @@ def test_a_store_that_dies_while_serving_gets_503s_then_service_comes_back(data_
             assert http.get("/healthz").json()["store"]["status"] == "up"
             assert http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
     finally:
+        server.stop()
+
+
+class _Guard(http.server.BaseHTTPRequestHandler):
+    """A proxy in front of the store that asks writers for a password, as a production store would."""
+
+    upstream: ClassVar[str] = ""
+    seen: ClassVar[list[tuple[str, str, bool]]] = []
+
+    def _forward(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        writes = self.command in ("PUT", "DELETE") or self.path.startswith("/update")
+        authorized = self.headers.get("authorization") == "Basic " + base64.b64encode(b"builder:s3cret").decode()
+        self.seen.append((self.command, self.path.split("?")[0], "authorization" in self.headers))
+        if writes and not authorized:
+            self.send_response(401)
+            self.send_header("www-authenticate", 'Basic realm="store"')
+            self.send_header("content-length", "0")
+            self.end_headers()
+            return
+        headers = {
+            k: v for k, v in self.headers.items() if k.lower() not in ("host", "authorization", "content-length")
+        }
+        answer = httpx.request(self.command, self.upstream + self.path, content=body, headers=headers, timeout=30)
+        self.send_response(answer.status_code)
+        for name in ("content-type",):
+            if name in answer.headers:
+                self.send_header(name, answer.headers[name])
+        self.send_header("content-length", str(len(answer.content)))
+        self.end_headers()
+        self.wfile.write(answer.content)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_writes_carry_the_credentials_and_reads_do_not(data_copy: Path, tmp_path: Path) -> None:
+    server = OxigraphServer(tmp_path / "oxigraph")
+    server.start()
+    _Guard.upstream, _Guard.seen = server.url, []
+    guard = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Guard)
+    threading.Thread(target=guard.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{guard.server_address[1]}"
+    try:
+        anonymous = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"), store_url=url)
+        with pytest.raises(BuildError) as refused:
+            build(anonymous)
+        assert "answered 401" in str(refused.value)
+        _Guard.seen.clear()
+        settings = Settings(**{**anonymous.__dict__, "store_user": "builder", "store_password": "s3cret"})
+        assert "s3cret" not in repr(settings)
+        build(settings)
+        assert open_store(settings).has_graph(f"{settings.base}data/person/nam-il")
+        assert {auth for method, path, auth in _Guard.seen if method in ("PUT", "DELETE")} == {True}
+        assert {auth for method, path, auth in _Guard.seen if path == "/query"} == {False}
+    finally:
+        guard.shutdown()
+        guard.server_close()
         server.stop()

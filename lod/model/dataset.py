@@ -76,13 +76,10 @@ class RawRecord:
 def scan(data_dir: Path, uris: Uris) -> Iterator[RawRecord | Violation]:
     """Every record under ``data_dir``, file by file, and a violation for anything wrong."""
     seen: dict[tuple[str, str], Path] = {}
-    for path in _files(data_dir):
-        try:
-            found = _read_file(path, uris)
-        except _FileProblem as problem:
-            yield Violation(str(path), problem.rule, problem.message)
-            continue
-        for record in found:
+    for path in record_files(data_dir):
+        records, problems = read_file(path, uris)
+        yield from problems
+        for record in records:
             key = (record.kind, record.slug)
             if key in seen:
                 yield Violation(
@@ -90,8 +87,19 @@ def scan(data_dir: Path, uris: Uris) -> Iterator[RawRecord | Violation]:
                 )
                 continue
             seen[key] = path
-            yield from _structure(record, uris)
             yield record
+
+
+def read_file(path: Path, uris: Uris, data: bytes | None = None) -> tuple[list[RawRecord], list[Violation]]:
+    """The records of one file (``data``, its bytes, when already read), and what is wrong with them."""
+    try:
+        records = _read_file(path, uris, path.read_bytes() if data is None else data)
+    except _FileProblem as problem:
+        return [], [Violation(str(path), problem.rule, problem.message)]
+    except OSError as err:
+        return [], [Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}")]
+    problems = [problem for record in records for problem in _structure(record, uris)]
+    return records, problems
 
 
 REDIRECTS = "redirects.tsv"
@@ -142,7 +150,8 @@ def read_records(data_dir: Path, uris: Uris) -> Loaded:
     return Loaded(records, violations)
 
 
-def _files(data_dir: Path) -> Iterator[Path]:
+def record_files(data_dir: Path) -> Iterator[Path]:
+    """The record files under ``data_dir``, kind by kind, in name order."""
     for kind in KINDS:
         folder = data_dir / kind
         if folder.is_dir():
@@ -155,12 +164,12 @@ class _FileProblem(Exception):
         self.message = message
 
 
-def _read_file(path: Path, uris: Uris) -> list[RawRecord]:
+def _read_file(path: Path, uris: Uris, data: bytes) -> list[RawRecord]:
     kind = path.parent.name
     if path.suffix == ".ttl" and not is_slug(path.stem):
         raise _FileProblem("file-name", f"{path.stem!r} is not a slug (lower-case words joined by '-')")
     graphs: dict[str, list[ox.Triple]] = {}
-    for quad in _parse(path, uris):
+    for quad in _parse(path, uris, data):
         if path.suffix == ".ttl":
             name = uris.data(kind, path.stem)
         elif isinstance(quad.graph_name, ox.NamedNode):
@@ -179,10 +188,10 @@ def _read_file(path: Path, uris: Uris) -> list[RawRecord]:
     return records
 
 
-def _parse(path: Path, uris: Uris) -> list[ox.Quad]:
+def _parse(path: Path, uris: Uris, data: bytes) -> list[ox.Quad]:
     fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.TRIG
     try:
-        return list(ox.parse(path=path, format=fmt, base_iri=uris.base))
+        return list(ox.parse(data, format=fmt, base_iri=uris.base))
     except SyntaxError as err:
         message = " ".join(str(err).split())
         raise _FileProblem("syntax", f"not valid {'Turtle' if path.suffix == '.ttl' else 'TriG'}: {message}") from None

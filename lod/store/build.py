@@ -1,61 +1,50 @@
 """``lod build``: read every record, check and validate it, write a new store, switch to it atomically.
 
-The records are streamed from ``triples/`` into a new pyoxigraph store (each record its own named
-graph, and each triple once more in the default graph, the merge of all records). The store then
-gets the type and label of every record each record refers to, and the SHACL shapes, compiled to
-SPARQL, run on it. Nothing is switched unless every step succeeded; a failed build removes its
-directory, and a killed one leaves a partial directory that the next build sweeps away.
+Each record is its own named graph (its triples, and the class and label of every record it refers
+to, :mod:`lod.store.graphs`), and each triple is once more in the default graph, the merge of all
+records. The first build streams every record into a new pyoxigraph store and runs the SHACL
+shapes, compiled to SPARQL, on all of it. Later builds read only the files whose SHA-256 changed
+(:mod:`lod.store.catalogue`), start from a copy of the served store (hard links, so it costs no
+time) and write only the record graphs that changed (:mod:`lod.store.delta`), validating those
+with the records they refer to; the dumps reuse what they had for unchanged files.
+
+Nothing is switched unless every step succeeded; a failed build removes its directory, and a
+killed one leaves a partial directory that the next build sweeps away.
 """
 
 from __future__ import annotations
 
 import datetime
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from lod.errors import BuildError, ValidationFailed, Violation
-from lod.model.dataset import REDIRECTS, RawRecord, read_redirects, scan
+from lod.model.dataset import REDIRECTS, read_redirects
 from lod.model.shacl import Check, compile_shapes, violations
 from lod.settings import Settings
-from lod.store.changes import combined, digest, digests, record_changes
-from lod.store.dumps import FOLDER, Dump, write_dumps
+from lod.store.catalogue import Catalogue, Entry, read_catalogue, read_data, write_catalogue
+from lod.store.changes import digests, record_changes
+from lod.store.delta import GraphUpdate
+from lod.store.dumps import FOLDER, Dump, Members, group, write_dumps
 from lod.store.embedded import CURRENT, EMBEDDED, LISTS, META, STORES
+from lod.store.graphs import Graph, Plan, record_graphs
 from lod.store.publish import publish
 from lod.store.remote import Endpoints, RemoteStore
 from lod.store.statistics import Statistics, statistics
 from lod.uris import Uris
-from lod.vocab import CRM, OA, RDF, RDFS, SKOS
 
 Progress = Callable[[str], None]
 BATCH = 200_000
-
-#: A reference carries one class, the one Linked Art names it by (a document is a LinguisticObject).
-REFERENCE_CLASSES = [
-    str(c)
-    for c in (
-        CRM.E21_Person,
-        CRM.E74_Group,
-        CRM.E53_Place,
-        CRM.E7_Activity,
-        CRM.E5_Event,
-        CRM.E33_Linguistic_Object,
-        CRM.E56_Language,
-        CRM.E58_Measurement_Unit,
-        CRM.E55_Type,
-        OA.Annotation,
-        SKOS.ConceptScheme,
-    )
-]
-_TYPE = ox.NamedNode(str(RDF.type))
-_LABEL = ox.NamedNode(str(RDFS.label))
+DUMP_CACHE = "cache/dumps.sqlite"
 
 SELECTOR_CHECK = """
 PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -79,31 +68,26 @@ class BuildResult:
 
 
 @dataclass
-class _Main:
-    """What other records may say about a record: its class and its label."""
-
-    kind: str
-    slug: str
-    types: list[str]
-    label: str | None
-
-
-@dataclass
 class _Loaded:
-    mains: dict[str, _Main] = field(default_factory=dict)
-    references: dict[str, set[str]] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)
+    catalogue: Catalogue = field(default_factory=Catalogue)
     redirects: dict[str, str] = field(default_factory=dict)
     triples: int = 0
-    problems: list[Violation] = field(default_factory=list)
     statistics: Statistics = field(default_factory=Statistics)
     dumps: list[Dump] = field(default_factory=list)
 
+    @property
+    def entries(self) -> dict[str, Entry]:
+        return self.catalogue.entries
 
-def build(settings: Settings, progress: Progress = lambda message: None, switch: bool = True) -> BuildResult:
+
+def build(
+    settings: Settings, progress: Progress = lambda message: None, switch: bool = True, full: bool = False
+) -> BuildResult:
     """Build ``settings.data_dir`` into a new store under ``settings.var_dir`` and switch to it.
 
-    With ``switch=False`` everything is checked and validated, then the new store is removed.
+    With ``switch=False`` everything is checked and validated, then the new store is removed. With
+    ``full=True`` nothing is taken from the previous build: every file is read and every record
+    validated.
     """
     uris = Uris(settings.base)
     var_dir = Path(settings.var_dir)
@@ -113,16 +97,16 @@ def build(settings: Settings, progress: Progress = lambda message: None, switch:
         build_id = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = var_dir / STORES / build_id
         path.mkdir()
+        previous = _current_name(var_dir)
+        previous_path = var_dir / STORES / previous if previous else None
         try:
-            loaded = _build_into(path, settings, uris, progress)
+            loaded = _build_into(path, settings, uris, progress, None if full else previous_path)
             if not switch:
                 shutil.rmtree(path, ignore_errors=True)
-                return BuildResult(build_id, path, len(loaded.mains), loaded.triples)
-            previous = _current_name(var_dir)
-            previous_path = var_dir / STORES / previous if previous else None
+                return BuildResult(build_id, path, len(loaded.entries), loaded.triples)
             store = _publish(path, settings, uris, loaded, previous_path, progress)
             end_time = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-            records = {iri: (main.kind, loaded.digests[iri]) for iri, main in loaded.mains.items()}
+            records = {iri: (entry.kind, entry.digest) for iri, entry in loaded.entries.items()}
             summary = record_changes(path, previous_path, records, loaded.redirects, build_id, end_time)
             progress(f"changes since the served build: {summary}")
             _write_lists(path, loaded)
@@ -134,20 +118,21 @@ def build(settings: Settings, progress: Progress = lambda message: None, switch:
         _switch(var_dir, path)
         progress(f"switched {var_dir}/{CURRENT} to build {build_id}")
         _prune(var_dir, settings.keep_stores)
-        return BuildResult(build_id, path, len(loaded.mains), loaded.triples)
+        return BuildResult(build_id, path, len(loaded.entries), loaded.triples)
 
 
 def _meta(build_id: str, base: str, created: str, store: str, loaded: _Loaded) -> dict[str, object]:
     """The build's record, ``build.json``: what it holds, where, and what describes it."""
     kinds: dict[str, int] = {}
-    for main in loaded.mains.values():
-        kinds[main.kind] = kinds.get(main.kind, 0) + 1
+    for entry in loaded.entries.values():
+        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
     return {
         "id": build_id,
         "base": base,
+        "recipe": RECIPE,
         "created": created,
         "store": store,
-        "records": len(loaded.mains),
+        "records": len(loaded.entries),
         "triples": loaded.triples,
         "kinds": kinds,
         "examples": _examples(loaded),
@@ -167,7 +152,7 @@ def _publish(
     published_before = previous is not None and _store_of(previous) == endpoints.query
     before = digests(previous) if previous is not None and published_before else {}
     local = ox.Store.read_only(str(path / "store"))
-    records = {iri: loaded.digests[iri] for iri in loaded.mains}
+    records = {iri: entry.digest for iri, entry in loaded.entries.items()}
     with remote.writing():
         published = publish(local, remote, uris, records, before, Path(settings.var_dir), progress)
     del local
@@ -183,121 +168,170 @@ def _store_of(build_path: Path) -> str | None:
         return None
 
 
-def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress) -> _Loaded:
+def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress, previous: Path | None) -> _Loaded:
+    """Read, make and check every record graph into ``path``: from a copy of the previous build's
+    store when there is one to start from (only the records that changed are written), else anew."""
     started = time.monotonic()
-    store = ox.Store(str(path / "store"))
-    progress(f"reading records from {settings.data_dir}/")
-    loaded = _load(store, Path(settings.data_dir), uris, progress)
-    _check_redirects(Path(settings.data_dir), uris, loaded)
-    if loaded.problems:
-        raise ValidationFailed(loaded.problems)
-    if not loaded.mains:
-        raise BuildError(f"no records in {settings.data_dir}/: nothing to build")
-    progress(f"adding references ({len(loaded.references)} records refer to others)")
-    _add_references(store, loaded, uris)
-    if loaded.problems:
-        raise ValidationFailed(loaded.problems)
-    checks = compile_shapes(settings.base)
-    progress(f"validating {len(loaded.mains)} records: {len(checks)} SHACL constraints and the text selectors")
-    problems = validate_store(store, uris, checks)
+    data_dir = Path(settings.data_dir)
+    start = _starting_point(previous, settings.base)
+    before = read_catalogue(start) if start is not None else None
+    progress(f"reading records from {data_dir}/" + (f", unchanged files as in build {start.name}" if start else ""))
+    reading = read_data(data_dir, uris, before)
+    loaded = _Loaded(reading.catalogue)
+    problems = reading.problems + _check_redirects(data_dir, uris, loaded)
     if problems:
         raise ValidationFailed(problems)
-    progress("optimising the store")
-    store.optimize()
+    if not loaded.entries:
+        raise BuildError(f"no records in {settings.data_dir}/: nothing to build")
+    progress(f"{len(reading.catalogue.files)} record files, {len(reading.parsed)} of them new or changed")
+    plan = Plan()
+    graphs = record_graphs(data_dir, uris, loaded.catalogue, reading.parsed, before, plan)
+    checks = compile_shapes(settings.base)
+    if start is None:
+        store = ox.Store(str(path / "store"))
+        loaded.triples = _load(store, graphs, progress)
+        _stop_on(plan.problems)
+        progress(f"validating {len(loaded.entries)} records: {len(checks)} SHACL constraints and the text selectors")
+        _stop_on(validate_store(store, uris, checks))
+        progress("optimising the store")
+        store.optimize()
+        progress("counting the dataset for its description")
+        loaded.statistics = statistics(store)
+    else:
+        ox.Store.read_only(str(start / "store")).backup(str(path / "store"))
+        store = ox.Store(str(path / "store"))
+        update = GraphUpdate(store, _statistics_of(start))
+        for graph in graphs:
+            update.replace(graph.name, graph.triples)
+        _stop_on(plan.problems)
+        for iri in sorted(plan.removed):
+            update.replace(uris.graph_of(iri) or iri, [])
+        loaded.statistics = update.finish()
+        loaded.triples = _triples_of(start) + update.quads
+        progress(f"{len(plan.changed)} records written anew, {len(plan.removed)} removed, the others as before")
+        changed = sorted(uris.graph_of(iri) or iri for iri in plan.changed)
+        mine = {f"{loaded.entries[iri].kind}/{loaded.entries[iri].slug}" for iri in plan.changed}
+        found = validate_store(_neighbourhood(store, changed, loaded.catalogue, uris), uris, checks)
+        _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
     store.flush()
-    progress("counting the dataset for its description")
-    loaded.statistics = statistics(store)
-    loaded.dumps = write_dumps(store, path / FOLDER, uris, progress)
+    write_catalogue(path, loaded.catalogue)
+    loaded.dumps = _dumps(store, path, settings, uris, loaded.catalogue, progress)
     del store
-    progress(f"built {len(loaded.mains)} records, {loaded.triples} triples in {time.monotonic() - started:.1f} s")
+    progress(f"built {len(loaded.entries)} records, {loaded.triples} triples in {time.monotonic() - started:.1f} s")
     return loaded
 
 
-def _load(store: ox.Store, data_dir: Path, uris: Uris, progress: Progress) -> _Loaded:
-    loaded = _Loaded()
+def _starting_point(previous: Path | None, base: str) -> Path | None:
+    """The previous build, if a new one can start from a copy of its store: embedded, catalogued,
+    with the same base and made by the same recipe (shapes and code that make and check graphs)."""
+    if previous is None or not (previous / "store").is_dir() or read_catalogue(previous) is None:
+        return None
+    try:
+        meta = json.loads((previous / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    same = meta.get("base") == base and meta.get("recipe") == RECIPE
+    return previous if same and meta.get("store", EMBEDDED) == EMBEDDED else None
+
+
+def _recipe() -> str:
+    from lod.model import dataset, shacl
+    from lod.store import catalogue, delta, graphs
+
+    sources = [shacl.shapes_path(), *(Path(m.__file__ or "") for m in (dataset, shacl, catalogue, delta, graphs))]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+
+
+RECIPE = _recipe()
+
+
+def _statistics_of(build_path: Path) -> Statistics:
+    return Statistics.of(json.loads((build_path / META).read_text(encoding="utf-8"))["statistics"])
+
+
+def _triples_of(build_path: Path) -> int:
+    return int(json.loads((build_path / META).read_text(encoding="utf-8"))["triples"])
+
+
+def _stop_on(problems: list[Violation]) -> None:
+    if problems:
+        raise ValidationFailed(sorted(set(problems), key=lambda v: (v.record, v.rule, v.message)))
+
+
+def _load(store: ox.Store, graphs: Iterable[Graph], progress: Progress) -> int:
+    """Bulk-load every graph into ``store``, each triple also into the default graph; how many quads."""
     batch: list[ox.Quad] = []
     default = ox.DefaultGraph()
-    for item in scan(data_dir, uris):
-        if isinstance(item, Violation):
-            loaded.problems.append(item)
-            continue
-        graph = ox.NamedNode(uris.data(item.kind, item.slug))
-        _remember(item, uris, loaded)
-        loaded.digests[uris.thing(item.kind, item.slug)] = digest(item.triples)
-        for triple in item.triples:
-            batch.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
-            batch.append(ox.Quad(triple.subject, triple.predicate, triple.object, default))
-        loaded.triples += len(item.triples)
+    triples = 0
+    for records, graph in enumerate(graphs, start=1):
+        name = ox.NamedNode(graph.name)
+        for t in graph.triples:
+            batch.append(ox.Quad(t.subject, t.predicate, t.object, name))
+            batch.append(ox.Quad(t.subject, t.predicate, t.object, default))
+        triples += len(graph.triples)
         if len(batch) >= BATCH:
             store.bulk_extend(batch)
             batch = []
-            progress(f"read {len(loaded.mains)} records, {loaded.triples} triples")
+            progress(f"read {records} records, {triples} triples")
     store.bulk_extend(batch)
-    return loaded
+    return triples
 
 
-def _remember(record: RawRecord, uris: Uris, loaded: _Loaded) -> None:
-    me = uris.thing(record.kind, record.slug)
-    types: list[str] = []
-    label: str | None = None
-    references = set()
-    for t in record.triples:
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value == me:
-            if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
-                types.append(t.object.value)
-            elif t.predicate == _LABEL and isinstance(t.object, ox.Literal) and label is None:
-                label = t.object.value
-        if isinstance(t.object, ox.NamedNode):
-            value = t.object.value
-            if value.startswith(uris.base) and value != me and not value.startswith(me + "#"):
-                references.add(value)
-    loaded.mains[me] = _Main(record.kind, record.slug, types, label)
-    if references:
-        loaded.references[uris.data(record.kind, record.slug)] = references
+def load_records(store: ox.Store, data_dir: Path, uris: Uris) -> list[Violation]:
+    """Every record of ``data_dir`` into ``store`` as a full build loads them; what is wrong with them."""
+    reading = read_data(data_dir, uris, None)
+    plan = Plan()
+    _load(store, record_graphs(data_dir, uris, reading.catalogue, reading.parsed, None, plan), lambda m: None)
+    return reading.problems + plan.problems
 
 
-def _add_references(store: ox.Store, loaded: _Loaded, uris: Uris) -> None:
-    """Each record's graph gets the class and label of every record it refers to."""
-    batch: list[ox.Quad] = []
-    for graph_name, references in loaded.references.items():
-        graph = ox.NamedNode(graph_name)
-        first = len(batch)
-        for iri in sorted(references):
-            main = loaded.mains.get(iri)
-            if main is None:
-                owner = uris.record_of(iri)
-                if owner is None or uris.thing(*owner) not in loaded.mains:
-                    found = uris.record_of(graph_name)
-                    record = f"{found[0]}/{found[1]}" if found else graph_name
-                    loaded.problems.append(
-                        Violation(record, "reference", f"refers to <{iri}>, which no record defines")
-                    )
-                continue
-            node = ox.NamedNode(iri)
-            chosen = next((c for c in REFERENCE_CLASSES if c in main.types), min(main.types, default=None))
-            if chosen is not None:
-                batch.append(ox.Quad(node, _TYPE, ox.NamedNode(chosen), graph))
-            if main.label is not None:
-                batch.append(ox.Quad(node, _LABEL, ox.Literal(main.label), graph))
-        kind_slug = uris.record_of(graph_name)
-        assert kind_slug is not None
-        me = uris.thing(*kind_slug)
-        loaded.digests[me] = combined(loaded.digests[me], digest(q.triple for q in batch[first:]))
-    store.bulk_extend(batch)
-    loaded.triples += len(batch)
+def _neighbourhood(store: ox.Store, graphs: list[str], catalogue: Catalogue, uris: Uris) -> ox.Store:
+    """A store of the given record graphs and the graphs of what they refer to, to validate them alone.
+
+    A record's triples are about itself and its parts, so whether it conforms depends only on its
+    own graph and the records it refers to (a quote, on the text of the document it quotes)."""
+    names = set(graphs)
+    for graph in graphs:
+        found = uris.record_of(graph)
+        entry = catalogue.entries.get(uris.thing(*found)) if found else None
+        for iri in entry.references if entry else ():
+            owner = uris.record_of(iri)
+            if owner is not None:
+                names.add(uris.data(*owner))
+    part = ox.Store()
+    for name in sorted(names):
+        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        part.extend(quads)
+        part.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    return part
 
 
-def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> None:
+def _dumps(
+    store: ox.Store, path: Path, settings: Settings, uris: Uris, catalogue: Catalogue, progress: Progress
+) -> list[Dump]:
+    groups = [
+        group([uris.data(e.kind, e.slug) for e in entries], [e.digest for e in entries])
+        for entries in catalogue.by_file().values()
+        if entries
+    ]
+    cache = Members(Path(settings.var_dir) / DUMP_CACHE)
+    try:
+        return write_dumps(store, path / FOLDER, uris, groups, cache, progress)
+    finally:
+        cache.close()
+
+
+def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> list[Violation]:
     """A merged record is no longer a record, and its survivor is one."""
     redirects, problems = read_redirects(data_dir, uris)
-    loaded.problems += problems
     where = str(data_dir / REDIRECTS)
     for old, survivor in redirects.items():
-        if old in loaded.mains:
-            loaded.problems.append(Violation(where, "redirect", f"<{old}> is merged away but still a record"))
-        elif survivor not in loaded.mains:
-            loaded.problems.append(Violation(where, "redirect", f"<{old}> is merged into <{survivor}>, not a record"))
+        if old in loaded.entries:
+            problems.append(Violation(where, "redirect", f"<{old}> is merged away but still a record"))
+        elif survivor not in loaded.entries:
+            problems.append(Violation(where, "redirect", f"<{old}> is merged into <{survivor}>, not a record"))
     loaded.redirects = redirects
+    return problems
 
 
 def validate_store(store: ox.Store, uris: Uris, checks: list[Check]) -> list[Violation]:
@@ -325,7 +359,7 @@ def _write_lists(path: Path, loaded: _Loaded) -> None:
     lists = path / LISTS
     lists.mkdir()
     by_kind: dict[str, list[tuple[str, str]]] = {}
-    for main in loaded.mains.values():
+    for main in loaded.entries.values():
         text = " ".join(main.label.split()) if main.label else main.slug
         by_kind.setdefault(main.kind, []).append((main.slug, text))
     for kind, rows in by_kind.items():
@@ -336,7 +370,7 @@ def _write_lists(path: Path, loaded: _Loaded) -> None:
 def _examples(loaded: _Loaded) -> dict[str, str]:
     """One slug per kind for the landing page: the first in order."""
     examples: dict[str, str] = {}
-    for main in sorted(loaded.mains.values(), key=lambda m: m.slug):
+    for main in sorted(loaded.entries.values(), key=lambda m: m.slug):
         examples.setdefault(main.kind, main.slug)
     return examples
 

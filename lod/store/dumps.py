@@ -6,7 +6,10 @@
 - ``lod.jsonl.gz``: JSON Lines, one record per line in its Linked Art JSON-LD (as served, without
   the HAL ``_links``).
 
-Records come in IRI order, so the same data gives the same files. Sizes and SHA-256 checksums go
+Records come file by file (the order of ``triples/``), each file's records in IRI order, so the
+same data gives the same files; each file's records are one gzip member of each dump (a gzip file
+may hold many; every gzip reader reads them as one stream), so a build reuses the members of
+unchanged files. The Turtle dump declares its prefixes once, at the start. Sizes and SHA-256 checksums go
 into the build's record and the dataset description.
 """
 
@@ -15,10 +18,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -49,40 +53,115 @@ class Dump:
         return asdict(self)
 
 
-def write_dumps(store: ox.Store, folder: Path, uris: Uris, progress: Callable[[str], None]) -> list[Dump]:
-    """Write the three dumps of ``store`` into ``folder`` and describe them."""
+def write_dumps(
+    store: ox.Store, folder: Path, uris: Uris, groups: list[Group], cache: Members, progress: Callable[[str], None]
+) -> list[Dump]:
+    """Write the three dumps of ``store`` into ``folder``, group by group, and describe them.
+
+    Each group (the records of one file) is one gzip member of each dump, made once for its digest
+    and then taken from ``cache``: a build that changed a few records compresses only theirs.
+    """
     folder.mkdir(exist_ok=True)
-    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    written = []
-    progress(f"writing the N-Quads dump ({len(graphs)} record graphs)")
-    with _gzip(folder / "lod.nq.gz") as output:
-        for name in graphs:
-            quads = store.quads_for_pattern(None, None, None, ox.NamedNode(name))
-            output.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-    written.append(_described(folder / "lod.nq.gz", "application/n-quads", "every record, one named graph each"))
-    progress("writing the Turtle dump (the merged default graph)")
-    with _gzip(folder / "lod.ttl.gz") as output:
-        writer = cast(IO[bytes], output)  # a GzipFile is a binary file
-        store.dump(writer, format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-    written.append(_described(folder / "lod.ttl.gz", "text/turtle", "the merged default graph"))
-    progress("writing the JSON Lines dump (Linked Art JSON-LD)")
-    with _gzip(folder / "lod.jsonl.gz") as output:
-        for name in graphs:
-            output.write(_line(store, name, uris))
-    written.append(_described(folder / "lod.jsonl.gz", "application/jsonl", "every record as Linked Art JSON-LD"))
-    return written
+    made = 0
+    with (
+        (folder / "lod.nq.gz").open("wb") as nq,
+        (folder / "lod.ttl.gz").open("wb") as ttl,
+        (folder / "lod.jsonl.gz").open("wb") as jsonl,
+    ):
+        ttl.write(gzip.compress(_prefixes(), mtime=0))
+        for number, group in enumerate(groups, start=1):
+            members = cache.get(group.key)
+            if members is None:
+                members = _members(store, group, uris)
+                cache.put(group.key, members)
+                made += 1
+            for output, member in zip((nq, ttl, jsonl), members, strict=True):
+                output.write(member)
+            if number % 10_000 == 0:
+                progress(f"dumps: {number} of {len(groups)} files ({made} compressed anew)")
+    cache.keep_only({group.key for group in groups})
+    progress(f"dumps written: {len(groups)} files, {made} compressed anew, the others as before")
+    return [
+        _described(folder / "lod.nq.gz", "application/n-quads", "every record, one named graph each"),
+        _described(folder / "lod.ttl.gz", "text/turtle", "the merged default graph"),
+        _described(folder / "lod.jsonl.gz", "application/jsonl", "every record as Linked Art JSON-LD"),
+    ]
 
 
-def _line(store: ox.Store, graph: str, uris: Uris) -> bytes:
+@dataclass(frozen=True)
+class Group:
+    """Records dumped together (their graph names, in order) and the key of their dump members."""
+
+    key: str
+    graphs: list[str]
+
+
+def group(graphs: list[str], digests: list[str]) -> Group:
+    """The group of these record graphs with these digests: its key changes when any of them does."""
+    key = hashlib.sha256("\n".join([_CODE, *graphs, *digests]).encode()).hexdigest()
+    return Group(key, graphs)
+
+
+def _members(store: ox.Store, group: Group, uris: Uris) -> tuple[bytes, bytes, bytes]:
+    """The N-Quads, Turtle and JSON Lines of a group, each compressed as one gzip member."""
+    quads: list[ox.Quad] = []
+    lines = []
+    for name in group.graphs:
+        found = list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        quads += found
+        lines.append(_line(found, name, uris))
+    nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    turtle = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    body = b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix"))
+    return tuple(gzip.compress(data, compresslevel=6, mtime=0) for data in (nq, body, b"".join(lines)))  # type: ignore[return-value]
+
+
+def _prefixes() -> bytes:
+    """The Turtle dump starts with every prefix; its members then leave theirs out."""
+    return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()).encode()
+
+
+def _line(quads: list[ox.Quad], graph: str, uris: Uris) -> bytes:
     kind, slug = uris.record_of(graph) or ("", "")
     root = uris.thing(kind, slug)
-    triples = record_triples(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), root)
+    triples = record_triples(quads, root)
     document = record_jsonld([(plain(t.subject), plain(t.predicate), plain(t.object)) for t in triples], root, uris)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
-def _gzip(path: Path) -> gzip.GzipFile:
-    return gzip.GzipFile(path, "wb", compresslevel=6, mtime=0)
+class Members:
+    """Dump members by key, in ``var/cache/dumps.sqlite``, shared by the builds of a ``var/`` directory."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS member (key TEXT PRIMARY KEY, nq BLOB, ttl BLOB, jsonl BLOB)")
+
+    def get(self, key: str) -> tuple[bytes, bytes, bytes] | None:
+        row = self.db.execute("SELECT nq, ttl, jsonl FROM member WHERE key = ?", (key,)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def put(self, key: str, members: tuple[bytes, bytes, bytes]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO member VALUES (?, ?, ?, ?)", (key, *members))
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget every member no group of this build has."""
+        self.db.execute("CREATE TEMP TABLE kept (key TEXT PRIMARY KEY)")
+        self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((k,) for k in keys))
+        self.db.execute("DELETE FROM member WHERE key NOT IN (SELECT key FROM kept)")
+        self.db.execute("DROP TABLE kept")
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _code() -> str:
+    """A digest of the code that writes the members, so that changing it makes them anew."""
+    from lod.model import compact, jsonld, terms
+
+    sources = [Path(__file__), Path(jsonld.__file__), Path(compact.__file__), Path(terms.__file__)]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources) + repr(PREFIXES).encode()).hexdigest()
 
 
 def _described(path: Path, media_type: str, title: str) -> Dump:
@@ -96,3 +175,6 @@ def _described(path: Path, media_type: str, title: str) -> Dump:
 def read_dumps(meta: dict[str, Any]) -> list[Dump]:
     """The dumps a build recorded (none for builds made before dumps existed)."""
     return [Dump.of(item) for item in meta.get("dumps", [])]
+
+
+_CODE = _code()

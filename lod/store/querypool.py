@@ -120,6 +120,9 @@ class QueryPool:
             worker.process.wait(timeout=5)
             worker.sock.close()
 
+    async def aclose(self) -> None:
+        """Nothing more to close on the event loop: :meth:`close` has stopped the workers."""
+
     def _launch(self) -> tuple[subprocess.Popen[bytes], socket.socket]:
         ours, theirs = socket.socketpair()
         arguments = [str(theirs.fileno()), str(self.var_dir), "1" if self.isolate else "0"]

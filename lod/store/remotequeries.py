@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from collections.abc import Callable
 
 import httpx
@@ -51,12 +52,31 @@ class RemoteQueries:
         self.isolated: bool | None = None
         self._lock = threading.Lock()
         self._under_way = 0
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def start(self) -> None:
         """Nothing to start: the store is already running."""
 
     def close(self) -> None:
-        """Nothing to stop."""
+        """Nothing to stop: the connections are closed by :meth:`aclose`."""
+
+    async def aclose(self) -> None:
+        """Close the connections kept open to the store from this event loop."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
+    def _client(self) -> httpx.AsyncClient:
+        """One client per event loop, so that connections to the store are kept and reused."""
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            limits = httpx.Limits(max_connections=self.size + self.queue_limit)
+            client = httpx.AsyncClient(timeout=self.timeout, trust_env=False, verify=tls(), limits=limits)
+            self._clients[loop] = client
+        return client
 
     async def run(self, job: QueryJob) -> QueryOutcome:
         """Ask the store; :class:`Busy` when too many queries are under way, :class:`QueryTimeout`."""
@@ -76,12 +96,12 @@ class RemoteQueries:
         accept = ", ".join(
             kind for kind, wanted in ((SOLUTIONS, job.solutions_format), (TRIPLES, job.graph_format)) if wanted
         )
-        data = {"query": job.query, "default-graph-uri": job.default_graphs, "named-graph-uri": job.named_graphs}
+        dataset = {"default-graph-uri": job.default_graphs, "named-graph-uri": job.named_graphs}
+        headers = {"Accept": accept, "Content-Type": "application/sparql-query; charset=utf-8"}
         try:
-            async with (
-                httpx.AsyncClient(timeout=self.timeout, trust_env=False, verify=tls()) as client,
-                client.stream("POST", self.endpoints.query, data=data, headers={"Accept": accept}) as response,
-            ):
+            async with self._client().stream(
+                "POST", self.endpoints.query, params=dataset, content=job.query.encode(), headers=headers
+            ) as response:
                 body = bytearray()
                 async for chunk in response.aiter_bytes():
                     body += chunk

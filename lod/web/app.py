@@ -48,6 +48,7 @@ def create_app(settings: Settings) -> Any:
         sparql.pool.start()
         yield
         sparql.pool.close()
+        await sparql.pool.aclose()
 
     app = FastAPI(
         title="lod",

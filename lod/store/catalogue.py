@@ -1,0 +1,168 @@
+"""The catalogue of a build: every record file with its SHA-256, and what the build needs of each record.
+
+A build reads ``triples/`` through the catalogue of the build before it (``catalogue.sqlite`` in
+each build directory): a file whose bytes have the same SHA-256 is not parsed again, its records'
+entries are taken over. An entry holds what other records may say about the record (its classes
+and label), the records it refers to, the digest of its own triples, and the digest of its whole
+graph as the build made it (its own triples and the class and label of everything it refers to),
+which is the digest the change feed compares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from lod.errors import Violation
+from lod.model.dataset import RawRecord, read_file, record_files
+from lod.store.changes import digest
+from lod.uris import Uris
+from lod.vocab import RDF, RDFS
+
+FILE = "catalogue.sqlite"
+SCHEMA = """
+CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
+CREATE TABLE record (
+    iri TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL, slug TEXT NOT NULL,
+    own TEXT NOT NULL, types TEXT NOT NULL, label TEXT, refs TEXT NOT NULL, digest TEXT NOT NULL
+);
+"""
+_TYPE = ox.NamedNode(str(RDF.type))
+_LABEL = ox.NamedNode(str(RDFS.label))
+
+
+@dataclass
+class Entry:
+    """One record as the catalogue keeps it; ``digest`` is empty until the build has made its graph."""
+
+    iri: str
+    path: str
+    kind: str
+    slug: str
+    own: str
+    types: tuple[str, ...]
+    label: str | None
+    references: frozenset[str]
+    digest: str = ""
+
+    def main(self) -> tuple[tuple[str, ...], str | None]:
+        """What other records say about this one."""
+        return self.types, self.label
+
+
+@dataclass
+class Catalogue:
+    """Record files (path relative to the data directory → SHA-256) and record entries by IRI."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    def by_file(self) -> dict[str, list[Entry]]:
+        """The entries of each file, files in reading order and records in IRI order."""
+        grouped: dict[str, list[Entry]] = {path: [] for path in self.files}
+        for entry in self.entries.values():
+            grouped[entry.path].append(entry)
+        for entries in grouped.values():
+            entries.sort(key=lambda e: e.iri)
+        return grouped
+
+
+@dataclass
+class Reading:
+    """What reading ``triples/`` through the previous catalogue gave."""
+
+    catalogue: Catalogue
+    parsed: set[str]  # the files read again (relative paths): new or changed
+    problems: list[Violation]
+
+
+def entry_of(record: RawRecord, path: str, uris: Uris) -> Entry:
+    """The entry of a record just read."""
+    me = uris.thing(record.kind, record.slug)
+    types: list[str] = []
+    label: str | None = None
+    references = set()
+    for t in record.triples:
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value == me:
+            if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
+                types.append(t.object.value)
+            elif t.predicate == _LABEL and isinstance(t.object, ox.Literal) and label is None:
+                label = t.object.value
+        if isinstance(t.object, ox.NamedNode):
+            value = t.object.value
+            if value.startswith(uris.base) and value != me and not value.startswith(me + "#"):
+                references.add(value)
+    return Entry(me, path, record.kind, record.slug, digest(record.triples), tuple(types), label, frozenset(references))
+
+
+def read_data(data_dir: Path, uris: Uris, previous: Catalogue | None) -> Reading:
+    """Every record file under ``data_dir``: unchanged ones from ``previous``, the others parsed."""
+    reading = Reading(Catalogue(), set(), [])
+    earlier = previous.by_file() if previous is not None else {}
+    seen: dict[tuple[str, str], str] = {}
+    for path in record_files(data_dir):
+        name = path.relative_to(data_dir).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            reading.problems.append(Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}"))
+            continue
+        sha256 = hashlib.sha256(data).hexdigest()
+        if previous is not None and previous.files.get(name) == sha256:
+            entries = [replace(e) for e in earlier[name]]  # copies: the build sets their digests
+        else:
+            records, problems = read_file(path, uris, data)
+            reading.problems += problems
+            reading.parsed.add(name)
+            entries = [entry_of(record, name, uris) for record in records]
+        reading.catalogue.files[name] = sha256
+        for entry in entries:
+            key = (entry.kind, entry.slug)
+            if key in seen:
+                message = f"record {entry.kind}/{entry.slug} is also in {data_dir / seen[key]}"
+                reading.problems.append(Violation(str(path), "unique-record", message))
+                continue
+            seen[key] = name
+            reading.catalogue.entries[entry.iri] = entry
+    return reading
+
+
+def read_catalogue(build_path: Path) -> Catalogue | None:
+    """The catalogue a build wrote, or None (a build made before catalogues, or a broken one)."""
+    path = build_path / FILE
+    if not path.exists():
+        return None
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        catalogue = Catalogue(dict(db.execute("SELECT path, sha256 FROM file ORDER BY rowid")))
+        for iri, file, kind, slug, own, types, label, refs, value in db.execute("SELECT * FROM record"):
+            references = frozenset(refs.split("\n")) if refs else frozenset()
+            catalogue.entries[iri] = Entry(iri, file, kind, slug, own, tuple(types.split()), label, references, value)
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+    return catalogue
+
+
+def write_catalogue(build_path: Path, catalogue: Catalogue) -> None:
+    """Write ``catalogue.sqlite`` into the build directory."""
+    db = sqlite3.connect(build_path / FILE)
+    try:
+        db.executescript(SCHEMA)
+        db.executemany("INSERT INTO file VALUES (?, ?)", catalogue.files.items())
+        db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _rows(catalogue))
+        db.commit()
+    finally:
+        db.close()
+
+
+def _rows(catalogue: Catalogue) -> Iterator[tuple[str, ...] | tuple[str | None, ...]]:
+    for e in catalogue.entries.values():
+        references = "\n".join(sorted(e.references))
+        yield e.iri, e.path, e.kind, e.slug, e.own, " ".join(e.types), e.label, references, e.digest
