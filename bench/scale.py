@@ -32,7 +32,7 @@ from bench.corpus import write_corpus
 from bench.sparql import TEMPLATES, parameters, queries
 from lod.store.embedded import current_build
 
-LOOKUPS = ("label of a person", "documents mentioning a person", "where a name is printed")
+LOOKUPS = ("label of a person", "spellings of a name", "participants of a meeting")
 JSON_LD = "application/ld+json"
 SOLUTIONS = "application/sparql-results+json"
 
@@ -243,8 +243,9 @@ def table(results: list[Size], seconds: int, connections: int, workers: int) -> 
         f"start = until /healthz answers, memory = PSS of its processes under load; wrk -t2 -c{connections} "
         f"-d{seconds}s; records are 1,000 people's JSON-LD (Oxigraph: DESCRIBE), lookups are "
         f"{', '.join(LOOKUPS)} (50 parameters each). Cells: requests/s, p50/p99 ms.\n\n"
-        "| documents | records | quads | ingest pages/s | build | oxigraph load | rebuild after one page "
-        "| serve start, memory | lod records | Oxigraph records | lod lookups | Oxigraph lookups |\n"
+        "| documents | records | triples in record graphs | ingest pages/s | build | oxigraph load "
+        "| rebuild after one page | serve start, memory | lod records | Oxigraph records "
+        "| lod lookups | Oxigraph lookups |\n"
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         + "\n".join(rows)
         + f"\n\n{growth}\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +118,11 @@ def build(ctx: click.Context, full: bool) -> None:
     from lod.store.build import build as run_build
 
     try:
+        started = time.monotonic()
         result = run_build(
-            _settings(ctx), progress=lambda message: click.echo(f"build: {message}", err=True), full=full
+            _settings(ctx),
+            progress=lambda message: click.echo(f"build: {message} [{time.monotonic() - started:.1f} s]", err=True),
+            full=full,
         )
     except ValidationFailed as err:
         click.echo(f"build failed; the served store is unchanged.\n{err}", err=True)

@@ -34,16 +34,16 @@ from lod.settings import Settings
 from lod.store.catalogue import Catalogue, Entry, read_catalogue, read_data, write_catalogue
 from lod.store.changes import digests, record_changes
 from lod.store.delta import GraphUpdate
-from lod.store.dumps import FOLDER, Dump, Members, group, write_dumps
+from lod.store.dumps import FOLDER, Dump, MemberCache, group, write_dumps
 from lod.store.embedded import CURRENT, EMBEDDED, LISTS, META, STORES
-from lod.store.graphs import Graph, Plan, record_graphs
+from lod.store.graphs import Made, make_files, stale_files
 from lod.store.publish import publish
 from lod.store.remote import Endpoints, RemoteStore
 from lod.store.statistics import Statistics, statistics
 from lod.uris import Uris
 
 Progress = Callable[[str], None]
-BATCH = 200_000
+LOAD_BYTES = 64 << 20  # N-Quads handed to the bulk loader at once
 DUMP_CACHE = "cache/dumps.sqlite"
 
 SELECTOR_CHECK = """
@@ -178,47 +178,112 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress, 
     progress(f"reading records from {data_dir}/" + (f", unchanged files as in build {start.name}" if start else ""))
     reading = read_data(data_dir, uris, before)
     loaded = _Loaded(reading.catalogue)
-    problems = reading.problems + _check_redirects(data_dir, uris, loaded)
-    if problems:
-        raise ValidationFailed(problems)
+    _stop_on(reading.problems + _check_redirects(data_dir, uris, loaded))
     if not loaded.entries:
         raise BuildError(f"no records in {settings.data_dir}/: nothing to build")
-    progress(f"{len(reading.catalogue.files)} record files, {len(reading.parsed)} of them new or changed")
-    plan = Plan()
-    graphs = record_graphs(data_dir, uris, loaded.catalogue, reading.parsed, before, plan)
+    stale = stale_files(loaded.catalogue, reading.parsed, before)
+    files = len(reading.catalogue.files)
+    progress(f"{files} record files, {len(reading.parsed)} of them new or changed; making the records of {len(stale)}")
     checks = compile_shapes(settings.base)
-    if start is None:
-        store = ox.Store(str(path / "store"))
-        loaded.triples = _load(store, graphs, progress)
-        _stop_on(plan.problems)
-        progress(f"validating {len(loaded.entries)} records: {len(checks)} SHACL constraints and the text selectors")
-        _stop_on(validate_store(store, uris, checks))
-        progress("optimising the store")
-        store.optimize()
-        progress("counting the dataset for its description")
-        loaded.statistics = statistics(store)
-    else:
-        ox.Store.read_only(str(start / "store")).backup(str(path / "store"))
-        store = ox.Store(str(path / "store"))
-        update = GraphUpdate(store, _statistics_of(start))
-        for graph in graphs:
-            update.replace(graph.name, graph.triples)
-        _stop_on(plan.problems)
-        for iri in sorted(plan.removed):
-            update.replace(uris.graph_of(iri) or iri, [])
-        loaded.statistics = update.finish()
-        loaded.triples = _triples_of(start) + update.quads
-        progress(f"{len(plan.changed)} records written anew, {len(plan.removed)} removed, the others as before")
-        changed = sorted(uris.graph_of(iri) or iri for iri in plan.changed)
-        mine = {f"{loaded.entries[iri].kind}/{loaded.entries[iri].slug}" for iri in plan.changed}
-        found = validate_store(_neighbourhood(store, changed, loaded.catalogue, uris), uris, checks)
-        _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
-    store.flush()
-    write_catalogue(path, loaded.catalogue)
-    loaded.dumps = _dumps(store, path, settings, uris, loaded.catalogue, progress)
-    del store
+    made = make_files(data_dir, uris, loaded.catalogue, stale)  # the processes start before anything is opened
+    cache = MemberCache(Path(settings.var_dir) / DUMP_CACHE)
+    try:
+        if start is None or before is None:  # nothing to start from
+            store = ox.Store(str(path / "store"))
+            loaded.triples = _load(store, made, loaded, cache, progress)
+            progress(
+                f"validating {len(loaded.entries)} records: {len(checks)} SHACL constraints and the text selectors"
+            )
+            _stop_on(validate_store(store, uris, checks))
+            progress("optimising the store")
+            store.optimize()
+            progress("counting the dataset for its description")
+            loaded.statistics = statistics(store)
+        else:
+            ox.Store.read_only(str(start / "store")).backup(str(path / "store"))
+            store = ox.Store(str(path / "store"))
+            changed = _update(store, made, loaded, before, start, cache, uris, progress)
+            mine = {f"{loaded.entries[iri].kind}/{loaded.entries[iri].slug}" for iri in changed}
+            graphs = sorted(uris.graph_of(iri) or iri for iri in changed)
+            found = validate_store(_neighbourhood(store, graphs, loaded.catalogue, uris), uris, checks)
+            _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
+        store.flush()
+        del store
+        write_catalogue(path, loaded.catalogue)
+        loaded.dumps = _dumps(path, data_dir, uris, loaded.catalogue, cache, progress)
+    finally:
+        cache.close()
     progress(f"built {len(loaded.entries)} records, {loaded.triples} triples in {time.monotonic() - started:.1f} s")
     return loaded
+
+
+def _load(store: ox.Store, made: Iterable[Made], loaded: _Loaded, cache: MemberCache, progress: Progress) -> int:
+    """Bulk-load every record graph into ``store``, each triple also into the default graph; how many triples."""
+    quads: list[bytes] = []
+    triples: list[bytes] = []
+    size = count = 0
+    problems: list[Violation] = []
+
+    def flush() -> None:
+        store.bulk_load(b"".join(quads), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(b"".join(triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        quads.clear()
+        triples.clear()
+
+    for number, file in enumerate(made, start=1):
+        problems += file.problems
+        for iri, value, nquads, ntriples in file.records:
+            loaded.entries[iri].digest = value
+            quads.append(nquads)
+            triples.append(ntriples)
+            size += len(nquads)
+            count += nquads.count(b"\n")
+        cache.put(file.group.key, file.members)
+        if size >= LOAD_BYTES:
+            flush()
+            size = 0
+        if number % 2000 == 0:
+            progress(f"made the records of {number} files, {count} triples")
+    flush()
+    _stop_on(problems)
+    return count
+
+
+def _update(
+    store: ox.Store,
+    made: Iterable[Made],
+    loaded: _Loaded,
+    before: Catalogue,
+    start: Path,
+    cache: MemberCache,
+    uris: Uris,
+    progress: Progress,
+) -> set[str]:
+    """Write the records whose graph changed into the copied store, remove the records that went;
+    which records were written."""
+    update = GraphUpdate(store, _statistics_of(start))
+    changed: set[str] = set()
+    problems: list[Violation] = []
+    for file in made:
+        problems += file.problems
+        for iri, value, nquads, _ in file.records:
+            entry = loaded.entries[iri]
+            entry.digest = value
+            if iri in before.entries and before.entries[iri].digest == value:
+                continue
+            update.replace(
+                uris.data(entry.kind, entry.slug), [q.triple for q in ox.parse(nquads, ox.RdfFormat.N_QUADS)]
+            )
+            changed.add(iri)
+        cache.put(file.group.key, file.members)
+    _stop_on(problems)
+    removed = sorted(set(before.entries) - set(loaded.entries))
+    for iri in removed:
+        update.replace(uris.graph_of(iri) or iri, [])
+    loaded.statistics = update.finish()
+    loaded.triples = _triples_of(start) + update.quads
+    progress(f"{len(changed)} records written anew, {len(removed)} removed, the others as before")
+    return changed
 
 
 def _starting_point(previous: Path | None, base: str) -> Path | None:
@@ -258,31 +323,16 @@ def _stop_on(problems: list[Violation]) -> None:
         raise ValidationFailed(sorted(set(problems), key=lambda v: (v.record, v.rule, v.message)))
 
 
-def _load(store: ox.Store, graphs: Iterable[Graph], progress: Progress) -> int:
-    """Bulk-load every graph into ``store``, each triple also into the default graph; how many quads."""
-    batch: list[ox.Quad] = []
-    default = ox.DefaultGraph()
-    triples = 0
-    for records, graph in enumerate(graphs, start=1):
-        name = ox.NamedNode(graph.name)
-        for t in graph.triples:
-            batch.append(ox.Quad(t.subject, t.predicate, t.object, name))
-            batch.append(ox.Quad(t.subject, t.predicate, t.object, default))
-        triples += len(graph.triples)
-        if len(batch) >= BATCH:
-            store.bulk_extend(batch)
-            batch = []
-            progress(f"read {records} records, {triples} triples")
-    store.bulk_extend(batch)
-    return triples
-
-
 def load_records(store: ox.Store, data_dir: Path, uris: Uris) -> list[Violation]:
     """Every record of ``data_dir`` into ``store`` as a full build loads them; what is wrong with them."""
-    reading = read_data(data_dir, uris, None)
-    plan = Plan()
-    _load(store, record_graphs(data_dir, uris, reading.catalogue, reading.parsed, None, plan), lambda m: None)
-    return reading.problems + plan.problems
+    reading = read_data(data_dir, uris, None, workers=1)
+    problems = list(reading.problems)
+    for file in make_files(data_dir, uris, reading.catalogue, list(reading.catalogue.files), workers=1):
+        problems += file.problems
+        for _, _, nquads, ntriples in file.records:
+            store.load(nquads, format=ox.RdfFormat.N_QUADS)
+            store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    return problems
 
 
 def _neighbourhood(store: ox.Store, graphs: list[str], catalogue: Catalogue, uris: Uris) -> ox.Store:
@@ -307,18 +357,21 @@ def _neighbourhood(store: ox.Store, graphs: list[str], catalogue: Catalogue, uri
 
 
 def _dumps(
-    store: ox.Store, path: Path, settings: Settings, uris: Uris, catalogue: Catalogue, progress: Progress
+    path: Path, data_dir: Path, uris: Uris, catalogue: Catalogue, cache: MemberCache, progress: Progress
 ) -> list[Dump]:
-    groups = [
-        group([uris.data(e.kind, e.slug) for e in entries], [e.digest for e in entries])
-        for entries in catalogue.by_file().values()
+    """The dumps, from the members of every file: made by this build, or by an earlier one when the
+    file's records are the same (made again here if the cache lost them)."""
+    groups = {
+        name: group([uris.data(e.kind, e.slug) for e in entries], [e.digest for e in entries])
+        for name, entries in catalogue.by_file().items()
         if entries
-    ]
-    cache = Members(Path(settings.var_dir) / DUMP_CACHE)
-    try:
-        return write_dumps(store, path / FOLDER, uris, groups, cache, progress)
-    finally:
-        cache.close()
+    }
+    lost = [name for name, found in groups.items() if found.key not in cache]
+    if lost:
+        progress(f"making the dump members of {len(lost)} files again")
+        for file in make_files(data_dir, uris, catalogue, lost, workers=1):  # the store is open: no forking
+            cache.put(file.group.key, file.members)
+    return write_dumps(path / FOLDER, list(groups.values()), cache, progress)
 
 
 def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> list[Violation]:

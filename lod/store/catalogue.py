@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from lod.errors import Violation
 from lod.model.dataset import RawRecord, read_file, record_files
 from lod.store.changes import digest
+from lod.store.parallel import in_parallel
 from lod.uris import Uris
 from lod.vocab import RDF, RDFS
 
@@ -100,36 +101,48 @@ def entry_of(record: RawRecord, path: str, uris: Uris) -> Entry:
     return Entry(me, path, record.kind, record.slug, digest(record.triples), tuple(types), label, frozenset(references))
 
 
-def read_data(data_dir: Path, uris: Uris, previous: Catalogue | None) -> Reading:
-    """Every record file under ``data_dir``: unchanged ones from ``previous``, the others parsed."""
+def read_data(data_dir: Path, uris: Uris, previous: Catalogue | None, workers: int | None = None) -> Reading:
+    """Every record file under ``data_dir``: unchanged ones from ``previous``, the others parsed (on every core)."""
     reading = Reading(Catalogue(), set(), [])
     earlier = previous.by_file() if previous is not None else {}
-    seen: dict[tuple[str, str], str] = {}
     for path in record_files(data_dir):
         name = path.relative_to(data_dir).as_posix()
         try:
-            data = path.read_bytes()
+            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as err:
             reading.problems.append(Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}"))
             continue
-        sha256 = hashlib.sha256(data).hexdigest()
-        if previous is not None and previous.files.get(name) == sha256:
-            entries = [replace(e) for e in earlier[name]]  # copies: the build sets their digests
-        else:
-            records, problems = read_file(path, uris, data)
-            reading.problems += problems
-            reading.parsed.add(name)
-            entries = [entry_of(record, name, uris) for record in records]
         reading.catalogue.files[name] = sha256
+        if previous is None or previous.files.get(name) != sha256:
+            reading.parsed.add(name)
+    fresh = [name for name in reading.catalogue.files if name in reading.parsed]
+    _reader[:] = [(data_dir, uris)]
+    read = dict(zip(fresh, in_parallel(_read, fresh, workers), strict=True))
+    seen: dict[tuple[str, str], str] = {}
+    for name in reading.catalogue.files:
+        if name in read:
+            entries, problems = read[name]
+            reading.problems += problems
+        else:
+            entries = [replace(e) for e in earlier[name]]  # copies: the build sets their digests
         for entry in entries:
             key = (entry.kind, entry.slug)
             if key in seen:
                 message = f"record {entry.kind}/{entry.slug} is also in {data_dir / seen[key]}"
-                reading.problems.append(Violation(str(path), "unique-record", message))
+                reading.problems.append(Violation(str(data_dir / name), "unique-record", message))
                 continue
             seen[key] = name
             reading.catalogue.entries[entry.iri] = entry
     return reading
+
+
+_reader: list[tuple[Path, Uris]] = []  # what the reading processes inherit
+
+
+def _read(name: str) -> tuple[list[Entry], list[Violation]]:
+    data_dir, uris = _reader[0]
+    records, problems = read_file(data_dir / name, uris)
+    return [entry_of(record, name, uris) for record in records], problems
 
 
 def read_catalogue(build_path: Path) -> Catalogue | None:

@@ -26,6 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from lod.errors import LodError
 from lod.model.jsonld import record_jsonld
 from lod.model.terms import plain, record_triples
 from lod.uris import Uris
@@ -53,34 +54,27 @@ class Dump:
         return asdict(self)
 
 
-def write_dumps(
-    store: ox.Store, folder: Path, uris: Uris, groups: list[Group], cache: Members, progress: Callable[[str], None]
-) -> list[Dump]:
-    """Write the three dumps of ``store`` into ``folder``, group by group, and describe them.
+#: A group's members of the three dumps: N-Quads, Turtle, JSON Lines, each one gzip member.
+Members = tuple[bytes, bytes, bytes]
 
-    Each group (the records of one file) is one gzip member of each dump, made once for its digest
-    and then taken from ``cache``: a build that changed a few records compresses only theirs.
-    """
+
+def write_dumps(folder: Path, groups: list[Group], cache: MemberCache, progress: Callable[[str], None]) -> list[Dump]:
+    """Write the three dumps into ``folder`` from the members of ``groups`` in ``cache``, and describe them."""
     folder.mkdir(exist_ok=True)
-    made = 0
     with (
         (folder / "lod.nq.gz").open("wb") as nq,
         (folder / "lod.ttl.gz").open("wb") as ttl,
         (folder / "lod.jsonl.gz").open("wb") as jsonl,
     ):
         ttl.write(gzip.compress(_prefixes(), mtime=0))
-        for number, group in enumerate(groups, start=1):
-            members = cache.get(group.key)
-            if members is None:
-                members = _members(store, group, uris)
-                cache.put(group.key, members)
-                made += 1
-            for output, member in zip((nq, ttl, jsonl), members, strict=True):
+        for group in groups:
+            found = cache.get(group.key)
+            if found is None:
+                raise LodError(f"the dump members of {group.graphs[0]} are missing from {cache.path}")
+            for output, member in zip((nq, ttl, jsonl), found, strict=True):
                 output.write(member)
-            if number % 10_000 == 0:
-                progress(f"dumps: {number} of {len(groups)} files ({made} compressed anew)")
     cache.keep_only({group.key for group in groups})
-    progress(f"dumps written: {len(groups)} files, {made} compressed anew, the others as before")
+    progress(f"dumps written: {len(groups)} files")
     return [
         _described(folder / "lod.nq.gz", "application/n-quads", "every record, one named graph each"),
         _described(folder / "lod.ttl.gz", "text/turtle", "the merged default graph"),
@@ -102,18 +96,18 @@ def group(graphs: list[str], digests: list[str]) -> Group:
     return Group(key, graphs)
 
 
-def _members(store: ox.Store, group: Group, uris: Uris) -> tuple[bytes, bytes, bytes]:
-    """The N-Quads, Turtle and JSON Lines of a group, each compressed as one gzip member."""
-    quads: list[ox.Quad] = []
-    lines = []
-    for name in group.graphs:
-        found = list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
-        quads += found
-        lines.append(_line(found, name, uris))
+def members(graphs: list[tuple[str, list[ox.Quad]]], uris: Uris) -> Members:
+    """The N-Quads, Turtle and JSON Lines of some record graphs, each compressed as one gzip member."""
+    quads = [q for _, found in graphs for q in found]
     nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     turtle = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     body = b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix"))
-    return tuple(gzip.compress(data, compresslevel=6, mtime=0) for data in (nq, body, b"".join(lines)))  # type: ignore[return-value]
+    lines = b"".join(_line(found, name, uris) for name, found in graphs)
+    return (_compress(nq), _compress(body), _compress(lines))
+
+
+def _compress(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 def _prefixes() -> bytes:
@@ -129,19 +123,23 @@ def _line(quads: list[ox.Quad], graph: str, uris: Uris) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
-class Members:
+class MemberCache:
     """Dump members by key, in ``var/cache/dumps.sqlite``, shared by the builds of a ``var/`` directory."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self.db = sqlite3.connect(path)
         self.db.execute("CREATE TABLE IF NOT EXISTS member (key TEXT PRIMARY KEY, nq BLOB, ttl BLOB, jsonl BLOB)")
 
-    def get(self, key: str) -> tuple[bytes, bytes, bytes] | None:
+    def __contains__(self, key: object) -> bool:
+        return self.db.execute("SELECT 1 FROM member WHERE key = ?", (key,)).fetchone() is not None
+
+    def get(self, key: str) -> Members | None:
         row = self.db.execute("SELECT nq, ttl, jsonl FROM member WHERE key = ?", (key,)).fetchone()
         return (row[0], row[1], row[2]) if row else None
 
-    def put(self, key: str, members: tuple[bytes, bytes, bytes]) -> None:
+    def put(self, key: str, members: Members) -> None:
         self.db.execute("INSERT OR REPLACE INTO member VALUES (?, ?, ?, ?)", (key, *members))
 
     def keep_only(self, keys: set[str]) -> None:

@@ -1,15 +1,15 @@
 """The graph of each record as a build makes it: its own triples, and the class and label of what it refers to.
 
 A record's graph changes when its file changes, or when a record it refers to gets another class
-or label (or appears, or goes). :func:`record_graphs` works out which graphs a build must write,
-reading again only the files that hold them, and gives every catalogue entry its digest; the
-graphs of all other records are the previous build's.
+or label (or appears, or goes). :func:`stale_files` works out which files a build must make
+again, and :func:`make_files` makes them on every core: each record's graph and digest, and the
+file's members of the dumps. The graphs of all other records are the previous build's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,6 +18,8 @@ from lod.errors import Violation
 from lod.model.dataset import read_file
 from lod.store.catalogue import Catalogue, Entry
 from lod.store.changes import combined, digest
+from lod.store.dumps import Group, Members, group, members
+from lod.store.parallel import in_parallel
 from lod.uris import Uris
 from lod.vocab import CRM, OA, RDF, RDFS, SKOS
 
@@ -43,47 +45,64 @@ _LABEL = ox.NamedNode(str(RDFS.label))
 
 
 @dataclass(frozen=True)
-class Graph:
-    """One record graph the build writes: its name and every triple in it."""
+class Made:
+    """One record file as the build makes it: each record's graph, and the file's dump members."""
 
     name: str
-    triples: list[ox.Triple]
+    records: list[tuple[str, str, bytes, bytes]]  # record IRI, digest, N-Quads of its graph, N-Triples
+    group: Group
+    members: Members
+    problems: list[Violation]
 
 
-@dataclass
-class Plan:
-    """What :func:`record_graphs` found: the records whose graph is not the previous build's."""
-
-    changed: set[str] = field(default_factory=set)  # record IRIs, new ones included
-    removed: set[str] = field(default_factory=set)  # record IRIs of the previous build that are gone
-    problems: list[Violation] = field(default_factory=list)
-
-
-def record_graphs(
-    data_dir: Path, uris: Uris, catalogue: Catalogue, parsed: set[str], previous: Catalogue | None, plan: Plan
-) -> Iterator[Graph]:
-    """The graphs to write, file by file; ``plan`` is filled in as they come and each entry gets its digest.
-
-    Without a previous catalogue every graph is written. ``parsed`` names the files read again.
-    """
-    before = previous.entries if previous is not None else {}
+def stale_files(catalogue: Catalogue, parsed: set[str], previous: Catalogue | None) -> list[str]:
+    """The files whose records' graphs must be made again: new or changed ones, and those that
+    refer to a record that has another class or label now, or appeared, or went (all without a
+    previous catalogue). The records of the other files get their previous digests."""
+    if previous is None:
+        return list(catalogue.files)
+    before = previous.entries
     moved = {iri for iri, e in catalogue.entries.items() if iri not in before or before[iri].main() != e.main()}
     moved |= {iri for iri in before if iri not in catalogue.entries}
-    plan.removed = set(before) - set(catalogue.entries)
+    stale = []
     for name, entries in catalogue.by_file().items():
-        stale = previous is None or name in parsed or any(not e.references.isdisjoint(moved) for e in entries)
-        if not stale:
+        if name in parsed or any(not e.references.isdisjoint(moved) for e in entries):
+            stale.append(name)
+        else:
             for entry in entries:
                 entry.digest = before[entry.iri].digest
-            continue
-        records = {uris.thing(r.kind, r.slug): r for r in read_file(data_dir / name, uris)[0]}
-        for entry in entries:
-            triples = records[entry.iri].triples + _references(entry, catalogue, uris, plan.problems)
-            entry.digest = combined(entry.own, digest(triples[len(records[entry.iri].triples) :]))
-            if entry.iri in before and before[entry.iri].digest == entry.digest:
-                continue
-            plan.changed.add(entry.iri)
-            yield Graph(uris.data(entry.kind, entry.slug), triples)
+    return stale
+
+
+def make_files(
+    data_dir: Path, uris: Uris, catalogue: Catalogue, names: list[str], workers: int | None = None
+) -> Iterator[Made]:
+    """Make the graphs of the records of these files, on every core (the processes start now)."""
+    _maker[:] = [(data_dir, uris, catalogue, catalogue.by_file())]
+    return in_parallel(_make, names, workers)
+
+
+_maker: list[tuple[Path, Uris, Catalogue, dict[str, list[Entry]]]] = []  # what the making processes inherit
+
+
+def _make(name: str) -> Made:
+    data_dir, uris, catalogue, by_file = _maker[0]
+    records = {uris.thing(r.kind, r.slug): r for r in read_file(data_dir / name, uris)[0]}
+    problems: list[Violation] = []
+    made = []
+    graphs = []
+    for entry in by_file[name]:
+        own = records[entry.iri].triples
+        references = _references(entry, catalogue, uris, problems)
+        graph = ox.NamedNode(uris.data(entry.kind, entry.slug))
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in own + references]
+        value = combined(entry.own, digest(references))
+        nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        ntriples = ox.serialize(own + references, format=ox.RdfFormat.N_TRIPLES) or b""
+        made.append((entry.iri, value, nquads, ntriples))
+        graphs.append((graph.value, quads))
+    key = group([g for g, _ in graphs], [value for _, value, _, _ in made])
+    return Made(name, made, key, members(graphs, uris), problems)
 
 
 def _references(entry: Entry, catalogue: Catalogue, uris: Uris, problems: list[Violation]) -> list[ox.Triple]:
