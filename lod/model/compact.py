@@ -40,6 +40,9 @@ class Definition:
         self.prefix = prefix
 
 
+CURIES = 50_000  # compact IRIs kept per context, at most
+
+
 class Context:
     """An active context: term definitions, keyword aliases, and (built once) its inverse."""
 
@@ -50,6 +53,7 @@ class Context:
         self._aliases: dict[str, str | None] = {}
         self._prefixes: list[tuple[str, Definition]] | None = None
         self.typed: dict[tuple[str, ...], Context] = {}
+        self.curies: dict[str, str] = {}  # IRI → its compact form, when no term is chosen for it
 
     def inverse(self) -> Inverse:
         if self._inverse is None:
@@ -170,6 +174,15 @@ class Compactor:
             term = self._select(active, iri, value)
             if term is not None:
                 return term
+        found = active.curies.get(iri)
+        if found is None:
+            if len(active.curies) >= CURIES:
+                active.curies.clear()
+            found = active.curies[iri] = self._curie(active, iri)
+        return found
+
+    def _curie(self, active: Context, iri: str) -> str:
+        """The shortest compact IRI for ``iri``, or ``iri`` itself (the same for every value: kept per context)."""
         best: str | None = None
         for term, definition in active.prefixes():
             if definition.iri == iri or not iri.startswith(definition.iri):

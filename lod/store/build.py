@@ -31,6 +31,7 @@ from lod.errors import BuildError, ValidationFailed, Violation
 from lod.model.dataset import REDIRECTS, read_redirects
 from lod.model.shacl import Check, compile_shapes, violations
 from lod.settings import Settings
+from lod.store.catalogue import FILE as CATALOGUE
 from lod.store.catalogue import Catalogue, Entry, read_catalogue, read_data, write_catalogue
 from lod.store.changes import digests, record_changes
 from lod.store.delta import GraphUpdate
@@ -209,7 +210,7 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress, 
             _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
         store.flush()
         del store
-        write_catalogue(path, loaded.catalogue)
+        write_catalogue(path, loaded.catalogue, (start, before) if start and before else None)
         loaded.dumps = _dumps(path, data_dir, uris, loaded.catalogue, cache, progress)
     finally:
         cache.close()
@@ -289,7 +290,7 @@ def _update(
 def _starting_point(previous: Path | None, base: str) -> Path | None:
     """The previous build, if a new one can start from a copy of its store: embedded, catalogued,
     with the same base and made by the same recipe (shapes and code that make and check graphs)."""
-    if previous is None or not (previous / "store").is_dir() or read_catalogue(previous) is None:
+    if previous is None or not (previous / "store").is_dir() or not (previous / CATALOGUE).exists():
         return None
     try:
         meta = json.loads((previous / META).read_text(encoding="utf-8"))

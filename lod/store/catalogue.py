@@ -11,8 +11,9 @@ which is the digest the change feed compares.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -163,19 +164,34 @@ def read_catalogue(build_path: Path) -> Catalogue | None:
     return catalogue
 
 
-def write_catalogue(build_path: Path, catalogue: Catalogue) -> None:
-    """Write ``catalogue.sqlite`` into the build directory."""
-    db = sqlite3.connect(build_path / FILE)
+def write_catalogue(build_path: Path, catalogue: Catalogue, previous: tuple[Path, Catalogue] | None = None) -> None:
+    """Write ``catalogue.sqlite`` into the build directory: a copy of the ``previous`` build's
+    catalogue with what changed, when there is one, so that a small change writes little."""
+    target = build_path / FILE
+    if previous is not None:
+        shutil.copyfile(previous[0] / FILE, target)
+    db = sqlite3.connect(target)
     try:
-        db.executescript(SCHEMA)
-        db.executemany("INSERT INTO file VALUES (?, ?)", catalogue.files.items())
-        db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _rows(catalogue))
+        if previous is None:
+            db.executescript(SCHEMA)
+            db.executemany("INSERT INTO file VALUES (?, ?)", catalogue.files.items())
+            db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _rows(catalogue.entries.values()))
+        else:
+            before = previous[1]
+            gone_files = [(name,) for name in before.files if name not in catalogue.files]
+            gone_records = [(iri,) for iri in before.entries if iri not in catalogue.entries]
+            files = [(n, h) for n, h in catalogue.files.items() if before.files.get(n) != h]
+            entries = [e for iri, e in catalogue.entries.items() if before.entries.get(iri) != e]
+            db.executemany("DELETE FROM file WHERE path = ?", gone_files)
+            db.executemany("DELETE FROM record WHERE iri = ?", gone_records)
+            db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?)", files)
+            db.executemany("INSERT OR REPLACE INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _rows(entries))
         db.commit()
     finally:
         db.close()
 
 
-def _rows(catalogue: Catalogue) -> Iterator[tuple[str, ...] | tuple[str | None, ...]]:
-    for e in catalogue.entries.values():
+def _rows(entries: Iterable[Entry]) -> Iterator[tuple[str, ...] | tuple[str | None, ...]]:
+    for e in entries:
         references = "\n".join(sorted(e.references))
         yield e.iri, e.path, e.kind, e.slug, e.own, " ".join(e.types), e.label, references, e.digest

@@ -123,8 +123,9 @@ def record_changes(
             if iri not in before and gone[iri] != redirects[iri]:  # merged after it was deleted, or elsewhere now
                 changes.append((_kind_of(iri), "Move", iri, redirects[iri]))
         _append(db, changes, build, end_time)
-        db.execute("DELETE FROM record")
-        db.executemany("INSERT INTO record VALUES (?, ?, ?)", ((i, k, d) for i, (k, d) in records.items()))
+        db.executemany("DELETE FROM record WHERE iri = ?", ((iri,) for iri in before if iri not in records))
+        rows = ((iri, *now) for iri, now in records.items() if before.get(iri) != now)
+        db.executemany("INSERT OR REPLACE INTO record VALUES (?, ?, ?)", rows)
         _settle_gone(db, changes, records, redirects, end_time)
         db.commit()
     finally:
