@@ -42,7 +42,7 @@ test: $(STAMP)
 	$(BIN)/mypy lod
 	$(BIN)/pytest
 
-## benchmarks (see bench/README.md)
+## benchmarks (see README.md, "Benchmarks")
 bench: $(STAMP)
 	$(call need_debian,$(DEBIAN_BENCH_PACKAGES))
 	$(BIN)/python -m bench

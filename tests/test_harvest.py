@@ -24,9 +24,9 @@ from lod.settings import Settings
 from lod.store.backend import open_store
 from lod.store.build import build
 from lod.store.embedded import current_build
-from lod.uris import Uris
+from lod.uris import KINDS, Uris
 from lod.web.app import create_app
-from lod.web.harvest import PAGE_SIZE
+from lod.web.harvest import PAGE_SIZE, SITEMAP_KINDS, sitemap_pages
 from tests.conftest import BASE, ROOT, Client, free_port, serving
 from tests.harvester import Harvester
 
@@ -416,3 +416,19 @@ def test_every_html_page_links_the_description_dumps_and_feed(client: Client) ->
     landing = client.get("/", headers=html).text
     schema = json.loads(landing.split('<script type="application/ld+json">')[1].split("</script>")[0])
     assert schema["@type"] == "Dataset" and len(schema["distribution"]) == 3
+
+
+def test_list_pages_and_sitemaps_read_only_their_lines(built_embedded: Settings) -> None:
+    build = current_build(Path(built_embedded.var_dir))
+    for kind in KINDS:
+        every = build.slugs(kind)
+        assert build.count(kind) == len(every)
+        n = len(every)
+        for start, stop in [(0, 1), (0, 7), (3, 10), (max(n - 2, 0), n + 5), (n, n + 3), (0, n)]:
+            assert build.rows(kind, start, stop) == every[start:stop], (kind, start, stop)
+    uris = Uris(BASE)
+    counts = {kind: build.count(kind) for kind in SITEMAP_KINDS}
+    expected = [uris.data(kind, slug, "html") for kind in SITEMAP_KINDS for slug, _ in build.slugs(kind)]
+    windows = [sitemap_pages(build, uris, counts, start, start + 7) for start in range(0, len(expected) + 7, 7)]
+    assert [page for window in windows for page in window] == expected
+    assert all(len(window) == 7 for window in windows[: len(expected) // 7])

@@ -46,7 +46,34 @@ class Build:
         path = self.path / LISTS / f"{kind}.tsv"
         if not path.exists():
             return []
-        return [tuple(line.split("\t", 1)) for line in path.read_text(encoding="utf-8").splitlines()]  # type: ignore[misc]
+        return _rows(path.read_text(encoding="utf-8"))
+
+    def count(self, kind: str) -> int:
+        """How many records of a kind there are (from the list's index: nothing else is read)."""
+        index = self.path / LISTS / f"{kind}.idx"
+        return index.stat().st_size // 8 if index.exists() else len(self.slugs(kind))
+
+    def rows(self, kind: str, start: int, stop: int) -> list[tuple[str, str]]:
+        """The records of a kind from position ``start`` to ``stop`` (exclusive), reading only those."""
+        index, path = self.path / LISTS / f"{kind}.idx", self.path / LISTS / f"{kind}.tsv"
+        if not index.exists():
+            return self.slugs(kind)[start:stop]
+        total = index.stat().st_size // 8
+        if start >= total:
+            return []
+        with index.open("rb") as offsets:
+            offsets.seek(start * 8)
+            first = int.from_bytes(offsets.read(8), "little")
+            offsets.seek(stop * 8)
+            following = offsets.read(8)
+        with path.open("rb") as rows:
+            rows.seek(first)
+            data = rows.read(int.from_bytes(following, "little") - first) if following else rows.read()
+        return _rows(data.decode("utf-8"))
+
+
+def _rows(text: str) -> list[tuple[str, str]]:
+    return [tuple(line.split("\t", 1)) for line in text.splitlines()]  # type: ignore[misc]
 
 
 def current_build(var_dir: Path) -> Build:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -18,24 +19,33 @@ Out = TypeVar("Out")
 
 #: Below this many items one process does the work: starting a pool costs more.
 SMALL = 64
+#: Results made ahead of the taker, per process.
+AHEAD = 32
 
 
 def in_parallel(work: Callable[[Item], Out], items: Sequence[Item], workers: int | None = None) -> Iterator[Out]:
     """``work`` on each item, results in the order of ``items``, on every core when there are many.
 
     The processes are forked by this call, not when the results are first asked for: call it
-    before opening anything that must not be forked (a store).
+    before opening anything that must not be forked (a store). At most :data:`AHEAD` results per
+    process wait to be taken, so memory stays bounded when the taker is slower than the workers.
     """
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(items) < SMALL:
         return map(work, items)
     pool = multiprocessing.get_context("fork").Pool(workers)
-    return _results(pool, pool.imap(work, items, chunksize=16))
+    return _results(pool, work, items, AHEAD * workers)
 
 
-def _results(pool: Any, results: Iterator[Out]) -> Iterator[Out]:
+def _results(pool: Any, work: Callable[[Item], Out], items: Sequence[Item], window: int) -> Iterator[Out]:
+    pending: deque[Any] = deque()
     try:
-        yield from results
+        for item in items:
+            pending.append(pool.apply_async(work, (item,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
     finally:
         pool.terminate()
         pool.join()

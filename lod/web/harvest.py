@@ -24,6 +24,7 @@ from lod.errors import NotFound
 from lod.settings import Settings
 from lod.store.changes import Activity
 from lod.store.dumps import FOLDER, Dump, read_dumps
+from lod.store.embedded import Build
 from lod.uris import KINDS, Uris
 from lod.web.conneg import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Choice, by_name, negotiate
 from lod.web.dataset import DESCRIPTION_PREFIXES, description, description_jsonld
@@ -218,8 +219,8 @@ class Harvest:
     def sitemap(self, number: int | None, headers: Mapping[str, str]) -> Answer:
         """The sitemap index (``number`` None) or one sitemap of HTML record pages."""
         build = self.records.store.build
-        pages = [self.uris.data(kind, slug, "html") for kind in SITEMAP_KINDS for slug, _ in build.slugs(kind)]
-        count = max(1, math.ceil(len(pages) / SITEMAP_SIZE))
+        counts = {kind: build.count(kind) for kind in SITEMAP_KINDS}
+        count = max(1, math.ceil(sum(counts.values()) / SITEMAP_SIZE))
         if number is not None and not 1 <= number <= count:
             raise NotFound(f"no sitemap {number}; there are {count}")
         day = str(build.meta.get("created", ""))[:10]
@@ -232,7 +233,7 @@ class Harvest:
                 )
                 body = f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
             else:
-                window = pages[(number - 1) * SITEMAP_SIZE : number * SITEMAP_SIZE]
+                window = sitemap_pages(build, self.uris, counts, (number - 1) * SITEMAP_SIZE, number * SITEMAP_SIZE)
                 entries = "".join(
                     f"<url><loc>{xml.sax.saxutils.escape(url)}</loc><lastmod>{day}</lastmod></url>" for url in window
                 )
@@ -244,3 +245,15 @@ class Harvest:
     def robots(self) -> bytes:
         """Crawl everything but the SPARQL endpoint; the sitemap lists the pages."""
         return f"User-agent: *\nDisallow: /sparql\nAllow: /\nSitemap: {self.uris.base}sitemap.xml\n".encode()
+
+
+def sitemap_pages(build: Build, uris: Uris, counts: dict[str, int], start: int, stop: int) -> list[str]:
+    """The HTML pages from ``start`` to ``stop`` of all records, kind after kind, reading only those."""
+    pages: list[str] = []
+    offset = 0
+    for kind, total in counts.items():
+        low, high = max(start - offset, 0), min(stop - offset, total)
+        if low < high:
+            pages += [uris.data(kind, slug, "html") for slug, _ in build.rows(kind, low, high)]
+        offset += total
+    return pages

@@ -57,10 +57,11 @@ def _item(item: Item) -> dict[str, str]:
     return {"id": item.iri, "type": item.type, "_label": item.label}
 
 
-def paged(base_iri: str, items: list[Item], page: int | None, name: str) -> dict[str, Any]:
-    """An ``OrderedCollection`` (``page`` None) or one of its pages, oldest first."""
-    last = max(1, math.ceil(len(items) / PAGE_SIZE))
-    collection = {"id": base_iri, "type": "OrderedCollection", "totalItems": len(items)}
+def paged(base_iri: str, window: list[Item], total: int, page: int | None, name: str) -> dict[str, Any]:
+    """An ``OrderedCollection`` of ``total`` items (``page`` None) or one of its pages, oldest first;
+    ``window`` holds the items of that page."""
+    last = page_count(total)
+    collection = {"id": base_iri, "type": "OrderedCollection", "totalItems": total}
     if page is None:
         return {
             "@context": AS_CONTEXT,
@@ -81,7 +82,7 @@ def paged(base_iri: str, items: list[Item], page: int | None, name: str) -> dict
         out["prev"] = {"id": f"{base_iri}?page={page - 1}", "type": "OrderedCollectionPage"}
     if page < last:
         out["next"] = {"id": f"{base_iri}?page={page + 1}", "type": "OrderedCollectionPage"}
-    out["orderedItems"] = [_item(i) for i in items[start : start + PAGE_SIZE]]
+    out["orderedItems"] = [_item(i) for i in window]
     return out
 
 

@@ -291,8 +291,8 @@ class RecordServer:
 
     def _list(self, kind: str, query: dict[str, list[str]], headers: Mapping[str, str]) -> Answer:
         build = self.store.build
-        rows = build.slugs(kind)
-        pages = page_count(len(rows))
+        total = build.count(kind)
+        pages = page_count(total)
         page = self._page(query, pages) or 1
         choice = negotiate(headers.get("accept"), _LIST_FORMATS) or Choice(JSONLD)
         if _param(query, "format") or "":
@@ -304,11 +304,12 @@ class RecordServer:
         base = f"{self.uris.base}id/{kind}/"
 
         def make() -> bytes:
+            window = build.rows(kind, (page - 1) * PAGE_SIZE, page * PAGE_SIZE)
             if choice.format is HTML:
-                window = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-                return self.representations.pages.listing(kind, window, page, pages, len(rows))
-            items = [Item(self.uris.thing(kind, slug), TYPES[kind], label) for slug, label in rows]
-            return json.dumps(paged(base, items, page, f"{kind} records"), ensure_ascii=False, indent=2).encode()
+                return self.representations.pages.listing(kind, window, page, pages, total)
+            items = [Item(self.uris.thing(kind, slug), TYPES[kind], label) for slug, label in window]
+            listing = paged(base, items, total, page, f"{kind} records")
+            return json.dumps(listing, ensure_ascii=False, indent=2).encode()
 
         content_type = HTML.content_type if choice.format is HTML else JSONLD.content_type
         return self._send(self.representations.other(key, make, content_type), build.modified, headers, {})
@@ -329,7 +330,9 @@ class RecordServer:
         iri = collection_iri(self.uris, kind, slug, relation)
 
         def make() -> bytes:
-            return json.dumps(paged(iri, items, page, RELATIONS[relation][2]), ensure_ascii=False, indent=2).encode()
+            window = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE] if page else []
+            listing = paged(iri, window, len(items), page, RELATIONS[relation][2])
+            return json.dumps(listing, ensure_ascii=False, indent=2).encode()
 
         return self._send(self.representations.other(key, make, JSONLD.content_type), build.modified, headers, {})
 
