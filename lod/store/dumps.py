@@ -30,7 +30,7 @@ from lod.errors import LodError
 from lod.model.jsonld import record_jsonld
 from lod.model.terms import plain, record_triples
 from lod.uris import Uris
-from lod.vocab import PREFIXES
+from lod.vocab import ONTOLOGY_DIR, PREFIXES
 
 FOLDER = "dumps"
 _CHUNK = 1 << 20
@@ -155,11 +155,12 @@ class MemberCache:
 
 
 def _code() -> str:
-    """A digest of the code that writes the members, so that changing it makes them anew."""
+    """A digest of the code and contexts that write the members, so that changing them makes them anew."""
     from lod.model import compact, jsonld, terms
 
     sources = [Path(__file__), Path(jsonld.__file__), Path(compact.__file__), Path(terms.__file__)]
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sources) + repr(PREFIXES).encode()).hexdigest()
+    contexts = (jsonld.linked_art_context(), (ONTOLOGY_DIR / "lod.jsonld").read_text(encoding="utf-8"), PREFIXES)
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources) + repr(contexts).encode()).hexdigest()
 
 
 def _described(path: Path, media_type: str, title: str) -> Dump:
