@@ -30,7 +30,6 @@ class GraphUpdate:
         self.before = before
         self.leaving: set[ox.Triple] = set()
         self.joining: set[ox.Triple] = set()
-        self.graphs = 0
         self.quads = 0  # how many more quads the record graphs hold than before
 
     def replace(self, graph: str, triples: Iterable[ox.Triple]) -> None:
@@ -47,7 +46,6 @@ class GraphUpdate:
         for t in new - old:
             self.store.add(ox.Quad(t.subject, t.predicate, t.object, name))
             self.joining.add(t)
-        self.graphs += 1
         self.quads += len(new) - len(old)
 
     def finish(self) -> Statistics:
