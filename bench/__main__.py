@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="documents of each archive of the scale benchmark")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out of the SPARQL benchmark")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
-    parser.add_argument("--reuse", action="store_true", help="use the last build of the same corpus again")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the last build of the same corpus again (scale: the stages measured)"
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
@@ -31,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     results.mkdir(exist_ok=True)
     if args.only in (None, "scale"):
         sizes = [int(size) for size in args.sizes.split(",")]
-        table = scale.run(args.work, sizes, args.seconds, args.connections, args.workers)
+        table = scale.run(args.work, sizes, args.seconds, args.connections, args.workers, args.reuse)
         print(table)
         (results / "scale.md").write_text(table, encoding="utf-8")
         if args.only == "scale":

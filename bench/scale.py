@@ -18,10 +18,11 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -39,10 +40,11 @@ SOLUTIONS = "application/sparql-results+json"
 
 @dataclass(frozen=True)
 class Run:
-    """A timed process: seconds and peak resident memory in MB."""
+    """A timed process: seconds, peak resident memory in MB, and what it said it did."""
 
     seconds: float
     peak_mb: float
+    said: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,6 @@ class Size:
     build: Run
     oxigraph_load: float
     rebuild: Run
-    rewritten: str
     start_seconds: float
     serve_mb: float
     lod_records: Result
@@ -80,18 +81,44 @@ def lod(folder: Path, *arguments: str) -> list[str]:
     return [str(BIN / "lod"), "--base", BASE, "--data-dir", str(data), "--var-dir", str(var), *arguments]
 
 
-def prepare(folder: Path, documents: int) -> tuple[Run, Run, list[Path]]:
+def prepare(folder: Path, documents: int, done: Stages) -> tuple[Run, Run, list[Path]]:
     """Pages, authorities and bundled records; ingest and first build, each timed."""
-    shutil.rmtree(folder, ignore_errors=True)
-    pages, _ = write_corpus(folder, documents)
-    shutil.copytree(ROOT / "triples", folder / "triples")
-    for path in (folder / "authorities").glob("*.ttl"):
-        shutil.copy(path, folder / "triples" / "person" / path.name)
-    ingest = timed(lod(folder, "ingest", str(folder / "pages")), log=folder / "ingest.log")
+    if "ingest" not in done:
+        shutil.rmtree(folder, ignore_errors=True)
+        write_corpus(folder, documents)
+        shutil.copytree(ROOT / "triples", folder / "triples")
+        for path in (folder / "authorities").glob("*.ttl"):
+            shutil.copy(path, folder / "triples" / "person" / path.name)
+    pages = sorted((folder / "pages").glob("*.txt"))
+    ingest = done.run("ingest", lambda: timed(lod(folder, "ingest", str(folder / "pages")), log=folder / "ingest.log"))
     print(f"scale {documents}: ingested in {ingest.seconds:.0f} s", file=sys.stderr)
-    build = timed(lod(folder, "build"), log=folder / "build.log")
+    build = done.run("build", lambda: timed(lod(folder, "build"), log=folder / "build.log"))
     print(f"scale {documents}: built in {build.seconds:.0f} s", file=sys.stderr)
     return ingest, build, pages
+
+
+class Stages:
+    """The stages of one size measured so far (``stages.json``), taken again with ``--reuse``.
+
+    A long run (100,000 documents takes hours) can stop and go on where it stopped; without
+    ``--reuse`` every stage is measured anew.
+    """
+
+    def __init__(self, folder: Path, reuse: bool) -> None:
+        self.path = folder / "stages.json"
+        self.done: dict[str, Any] = json.loads(self.path.read_text()) if reuse and self.path.exists() else {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.done
+
+    def run(self, name: str, measure: Callable[[], Any]) -> Any:
+        if name not in self.done:
+            value = measure()
+            self.done[name] = asdict(value) if isinstance(value, Run) else value
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.done, indent=1))
+        found = self.done[name]
+        return Run(**found) if isinstance(found, dict) else found
 
 
 def oxigraph_load(folder: Path) -> float:
@@ -110,7 +137,7 @@ def oxigraph_load(folder: Path) -> float:
     return seconds
 
 
-def change_one_page(folder: Path, pages: list[Path]) -> tuple[Run, str]:
+def change_one_page(folder: Path, pages: list[Path]) -> Run:
     """A meeting of one page gets another topic; the page is ingested and the archive built again."""
     page = pages[len(pages) // 2]
     text = page.read_text(encoding="utf-8")
@@ -122,7 +149,7 @@ def change_one_page(folder: Path, pages: list[Path]) -> tuple[Run, str]:
     build = timed(lod(folder, "build"), log=folder / "rebuild.log")
     log = (folder / "rebuild.log").read_text(encoding="utf-8")
     rewritten = next((line.split("build: ", 1)[1] for line in log.splitlines() if "written anew" in line), "?")
-    return Run(ingest + build.seconds, build.peak_mb), rewritten.split(",")[0]
+    return Run(ingest + build.seconds, build.peak_mb, rewritten.split(",")[0])
 
 
 def pss_mb(pid: int) -> float:
@@ -173,11 +200,12 @@ def workloads(folder: Path) -> tuple[list[str], list[str], list[str], list[str]]
     return records, describe, [f"/sparql?query={quote(t)}" for t in texts], [f"/query?query={quote(t)}" for t in texts]
 
 
-def measure(folder: Path, documents: int, seconds: int, connections: int, workers: int) -> Size:
-    ingest, build, pages = prepare(folder, documents)
+def measure(folder: Path, documents: int, seconds: int, connections: int, workers: int, reuse: bool) -> Size:
+    done = Stages(folder, reuse)
+    ingest, build, pages = prepare(folder, documents, done)
     meta = current_build(folder / "var").meta
-    load = oxigraph_load(folder)
-    rebuild, rewritten = change_one_page(folder, pages)
+    load = done.run("oxigraph load", lambda: oxigraph_load(folder))
+    rebuild = done.run("rebuild", lambda: change_one_page(folder, pages))
     records, describe, lookups, ox_paths = workloads(folder)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("LOD_")}, "LOD_QUERY_CACHE": "0"}
     serve = lod(folder, "serve", "--port", "{port}", "--workers", str(workers), "--no-access-log")
@@ -193,14 +221,14 @@ def measure(folder: Path, documents: int, seconds: int, connections: int, worker
     with server(command, "/query?query=ASK%7B%7D") as (url, _, _):
         ox_records = wrk(f"oxigraph records {documents}", url, describe, "text/turtle", folder, seconds, connections)
         ox_lookups = wrk(f"oxigraph lookups {documents}", url, ox_paths, SOLUTIONS, folder, seconds, connections)
-    return Size(documents, int(meta["records"]), int(meta["triples"]), ingest, build, load, rebuild, rewritten,
+    return Size(documents, int(meta["records"]), int(meta["triples"]), ingest, build, load, rebuild,
                 started, memory, lod_records, lod_lookups, ox_records, ox_lookups)  # fmt: skip
 
 
-def run(work: Path, sizes: list[int], seconds: int, connections: int, workers: int) -> str:
+def run(work: Path, sizes: list[int], seconds: int, connections: int, workers: int, reuse: bool) -> str:
     results = []
     for documents in sizes:
-        results.append(measure(work / f"scale-{documents}", documents, seconds, connections, workers))
+        results.append(measure(work / f"scale-{documents}", documents, seconds, connections, workers, reuse))
         (work / "scale.json").write_text(json.dumps([repr(r) for r in results], indent=1))
     return table(results, seconds, connections, workers)
 
@@ -214,7 +242,7 @@ def table(results: list[Size], seconds: int, connections: int, workers: int) -> 
             f"| {r.documents / r.ingest.seconds:,.0f} ({r.ingest.peak_mb:,.0f} MB) "
             f"| {r.build.seconds:,.0f} s, {build_rate:,.0f}/s ({r.build.peak_mb:,.0f} MB) "
             f"| {r.oxigraph_load:,.0f} s ({r.build.seconds / r.oxigraph_load:.1f}×) "
-            f"| {r.rebuild.seconds:,.1f} s ({r.rewritten}) "
+            f"| {r.rebuild.seconds:,.1f} s ({r.rebuild.said}) "
             f"| {r.start_seconds:.1f} s, {r.serve_mb:,.0f} MB "
             f"| {_cell(r.lod_records)} | {_cell(r.oxigraph_records)} "
             f"| {_cell(r.lod_lookups)} | {_cell(r.oxigraph_lookups)} |"

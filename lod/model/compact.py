@@ -52,8 +52,10 @@ class Context:
         self._inverse: Inverse | None = None
         self._aliases: dict[str, str | None] = {}
         self._prefixes: list[tuple[str, Definition]] | None = None
+        self._starts: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.typed: dict[tuple[str, ...], Context] = {}
         self.curies: dict[str, str] = {}  # IRI → its compact form, when no term is chosen for it
+        self.selected: dict[tuple[Any, ...], str | None] = {}  # (IRI, kind of value) → the term chosen
 
     def inverse(self) -> Inverse:
         if self._inverse is None:
@@ -82,6 +84,13 @@ class Context:
                 raise Unsupported("a term with a colon in its name")
             self._prefixes = [(t, d) for t, d in self.terms.items() if d is not None and d.prefix and d.iri]
         return self._prefixes
+
+    def starts(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What an IRI a prefix can compact starts with, and what a compact IRI starts with."""
+        if self._starts is None:
+            prefixes = self.prefixes()
+            self._starts = tuple(d.iri for _, d in prefixes), tuple(t + ":" for t, _ in prefixes)
+        return self._starts
 
     def alias(self, keyword: str) -> str:
         if keyword not in self._aliases:
@@ -183,6 +192,11 @@ class Compactor:
 
     def _curie(self, active: Context, iri: str) -> str:
         """The shortest compact IRI for ``iri``, or ``iri`` itself (the same for every value: kept per context)."""
+        namespaces, compact = active.starts()
+        if not iri.startswith(namespaces):
+            if iri.startswith(compact):
+                raise Unsupported(f"IRI {iri!r} confused with a prefix")
+            return iri
         best: str | None = None
         for term, definition in active.prefixes():
             if definition.iri == iri or not iri.startswith(definition.iri):
@@ -198,6 +212,23 @@ class Compactor:
         return iri
 
     def _select(self, active: Context, iri: str, value: dict[str, Any] | None) -> str | None:
+        """The term for ``iri`` with this value: chosen once per context and kind of value, then kept."""
+        key: tuple[Any, ...]
+        if value is None:
+            key = (iri,)
+        elif "@value" in value:
+            key = (iri, "@value", value.get("@language"), value.get("@type"), len(value) == 1)
+        elif "@id" in value:
+            term = self.compact_iri(active, value["@id"], vocab=True)
+            mapping = active.terms.get(term)
+            key = (iri, "@id", mapping is not None and mapping.iri == value["@id"])
+        else:
+            key = (iri, "@id", False)
+        if key not in active.selected:
+            active.selected[key] = self._choose(active, iri, value, key)
+        return active.selected[key]
+
+    def _choose(self, active: Context, iri: str, value: dict[str, Any] | None, key: tuple[Any, ...]) -> str | None:
         is_value = value is not None and "@value" in value
         containers: list[str] = []
         if value is not None and not is_value:
@@ -218,10 +249,7 @@ class Compactor:
             if is_value and len(value) == 1:
                 containers += ["@language", "@language@set"]
         if wanted == "@id" and value is not None and "@id" in value:
-            term = self.compact_iri(active, value["@id"], vocab=True)
-            mapping = active.terms.get(term)
-            is_term = mapping is not None and mapping.iri == value["@id"]
-            preferences = ["@vocab", "@id"] if is_term else ["@id", "@vocab"]
+            preferences = ["@vocab", "@id"] if key[2] else ["@id", "@vocab"]
         else:
             preferences = [wanted]
         preferences.append("@none")

@@ -166,18 +166,19 @@ class _FileProblem(Exception):
 
 def _read_file(path: Path, uris: Uris, data: bytes) -> list[RawRecord]:
     kind = path.parent.name
-    if path.suffix == ".ttl" and not is_slug(path.stem):
+    turtle = path.suffix == ".ttl"
+    if turtle and not is_slug(path.stem):
         raise _FileProblem("file-name", f"{path.stem!r} is not a slug (lower-case words joined by '-')")
     graphs: dict[str, list[ox.Triple]] = {}
     for quad in _parse(path, uris, data):
-        if path.suffix == ".ttl":
+        if turtle:
             name = uris.data(kind, path.stem)
         elif isinstance(quad.graph_name, ox.NamedNode):
             name = quad.graph_name.value
         else:
             raise _FileProblem("named-graphs", "triples outside any named graph")
         graphs.setdefault(name, []).append(quad.triple)
-    if path.suffix == ".ttl" and not graphs:
+    if turtle and not graphs:
         raise _FileProblem("empty", "the file holds no triples")
     records = []
     for name, triples in graphs.items():

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from lod.errors import LodError
 from lod.model.jsonld import record_jsonld
-from lod.model.terms import plain, record_triples
+from lod.model.terms import plain
 from lod.uris import Uris
 from lod.vocab import ONTOLOGY_DIR, PREFIXES
 
@@ -96,14 +96,14 @@ def group(graphs: list[str], digests: list[str]) -> Group:
     return Group(key, graphs)
 
 
-def members(graphs: list[tuple[str, list[ox.Quad]]], uris: Uris) -> Members:
-    """The N-Quads, Turtle and JSON Lines of some record graphs, each compressed as one gzip member."""
+def members(graphs: list[tuple[str, list[ox.Quad]]], nquads: bytes, uris: Uris) -> Members:
+    """The N-Quads (``nquads``, already written), Turtle and JSON Lines of some record graphs, each
+    compressed as one gzip member."""
     quads = [q for _, found in graphs for q in found]
-    nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     turtle = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     body = b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix"))
     lines = b"".join(_line(found, name, uris) for name, found in graphs)
-    return (_compress(nq), _compress(body), _compress(lines))
+    return (_compress(nquads), _compress(body), _compress(lines))
 
 
 def _compress(data: bytes) -> bytes:
@@ -118,8 +118,8 @@ def _prefixes() -> bytes:
 def _line(quads: list[ox.Quad], graph: str, uris: Uris) -> bytes:
     kind, slug = uris.record_of(graph) or ("", "")
     root = uris.thing(kind, slug)
-    triples = record_triples(quads, root)
-    document = record_jsonld([(plain(t.subject), plain(t.predicate), plain(t.object)) for t in triples], root, uris)
+    triples = {(plain(q.subject), plain(q.predicate), plain(q.object)) for q in quads}  # the writer orders them
+    document = record_jsonld(triples, root, uris)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 

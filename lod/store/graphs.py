@@ -66,7 +66,7 @@ def stale_files(catalogue: Catalogue, parsed: set[str], previous: Catalogue | No
     moved |= {iri for iri in before if iri not in catalogue.entries}
     stale = []
     for name, entries in catalogue.by_file().items():
-        if name in parsed or any(not e.references.isdisjoint(moved) for e in entries):
+        if name in parsed or any(not moved.isdisjoint(e.references) for e in entries):
             stale.append(name)
         else:
             for entry in entries:
@@ -102,13 +102,13 @@ def _make(name: str) -> Made:
         made.append((entry.iri, value, nquads, ntriples))
         graphs.append((graph.value, quads))
     key = group([g for g, _ in graphs], [value for _, value, _, _ in made])
-    return Made(name, made, key, members(graphs, uris), problems)
+    return Made(name, made, key, members(graphs, b"".join(nquads for _, _, nquads, _ in made), uris), problems)
 
 
 def _references(entry: Entry, catalogue: Catalogue, uris: Uris, problems: list[Violation]) -> list[ox.Triple]:
     """The class and label of every record ``entry`` refers to; a reference to no record is a problem."""
     triples = []
-    for iri in sorted(entry.references):
+    for iri in entry.references:
         target = catalogue.entries.get(iri)
         if target is None:
             owner = uris.record_of(iri)
