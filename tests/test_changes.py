@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from lod.store.changes import ChangeLog, Summary, record_changes
@@ -14,8 +15,12 @@ def step(tmp_path: Path, n: int, records: dict[str, str], redirects: dict[str, s
     path = tmp_path / str(n)
     path.mkdir()
     previous = tmp_path / str(n - 1) if n > 1 else None
-    kinds = {iri: ("person", digest) for iri, digest in records.items()}
-    return record_changes(path, previous, kinds, redirects or {}, f"build-{n}", f"2026-12-0{n}T00:00:00.000Z")
+    table = path / "records.sqlite"
+    with sqlite3.connect(table) as db:
+        db.execute("CREATE TABLE record (iri TEXT PRIMARY KEY, kind TEXT, digest TEXT)")
+        db.executemany("INSERT INTO record VALUES (?, 'person', ?)", records.items())
+    db.close()
+    return record_changes(path, previous, table, redirects or {}, f"build-{n}", f"2026-12-0{n}T00:00:00.000Z")
 
 
 def activities(tmp_path: Path, n: int) -> list[tuple[str, str, str | None]]:

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from lod.model.dataset import REDIRECTS, read_redirects
 from lod.model.shacl import Check, compile_shapes, violations
 from lod.settings import Settings
 from lod.store.catalogue import FILE as CATALOGUE
-from lod.store.catalogue import Catalogue, Entry, read_catalogue, read_data, write_catalogue
+from lod.store.catalogue import Catalogue, Reading, read_catalogue, read_data
 from lod.store.changes import digests, record_changes
 from lod.store.delta import GraphUpdate
 from lod.store.dumps import FOLDER, Dump, MemberCache, group, write_dumps
@@ -73,15 +74,12 @@ class BuildResult:
 
 @dataclass
 class _Loaded:
-    catalogue: Catalogue = field(default_factory=Catalogue)
+    catalogue: Catalogue
+    records: int = 0
     redirects: dict[str, str] = field(default_factory=dict)
     triples: int = 0
     statistics: Statistics = field(default_factory=Statistics)
     dumps: list[Dump] = field(default_factory=list)
-
-    @property
-    def entries(self) -> dict[str, Entry]:
-        return self.catalogue.entries
 
 
 def build(
@@ -103,43 +101,46 @@ def build(
         path.mkdir()
         previous = _current_name(var_dir)
         previous_path = var_dir / STORES / previous if previous else None
+        loaded: _Loaded | None = None
         try:
             loaded = _build_into(path, settings, uris, progress, None if full else previous_path)
             if not switch:
+                loaded.catalogue.close()
                 shutil.rmtree(path, ignore_errors=True)
-                return BuildResult(build_id, path, len(loaded.entries), loaded.triples)
+                return BuildResult(build_id, path, loaded.records, loaded.triples)
             store = _publish(path, settings, uris, loaded, previous_path, progress)
             end_time = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-            records = {iri: (entry.kind, entry.digest) for iri, entry in loaded.entries.items()}
-            summary = record_changes(path, previous_path, records, loaded.redirects, build_id, end_time)
+            loaded.catalogue.commit()
+            summary = record_changes(path, previous_path, path / CATALOGUE, loaded.redirects, build_id, end_time)
             progress(f"changes since the served build: {summary}")
-            _write_lists(path, loaded)
+            _write_lists(path, loaded.catalogue)
             meta = _meta(build_id, settings.base, end_time, store, loaded)
+            loaded.catalogue.close()
             (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         except BaseException:
+            if loaded is not None:
+                loaded.catalogue.close()
             shutil.rmtree(path, ignore_errors=True)
             raise
         _switch(var_dir, path)
         progress(f"switched {var_dir}/{CURRENT} to build {build_id}")
         _prune(var_dir, settings.keep_stores)
-        return BuildResult(build_id, path, len(loaded.entries), loaded.triples)
+        return BuildResult(build_id, path, loaded.records, loaded.triples)
 
 
 def _meta(build_id: str, base: str, created: str, store: str, loaded: _Loaded) -> dict[str, object]:
     """The build's record, ``build.json``: what it holds, where, and what describes it."""
-    kinds: dict[str, int] = {}
-    for entry in loaded.entries.values():
-        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+    kinds = dict(loaded.catalogue.db.execute("SELECT kind, COUNT(*) FROM record GROUP BY kind"))
     return {
         "id": build_id,
         "base": base,
         "recipe": RECIPE,
         "created": created,
         "store": store,
-        "records": len(loaded.entries),
+        "records": loaded.records,
         "triples": loaded.triples,
         "kinds": kinds,
-        "examples": _examples(loaded),
+        "examples": dict(loaded.catalogue.db.execute("SELECT kind, MIN(slug) FROM record GROUP BY kind")),
         "statistics": loaded.statistics.as_dict(),
         "dumps": [dump.as_dict() for dump in loaded.dumps],
     }
@@ -156,7 +157,7 @@ def _publish(
     published_before = previous is not None and _store_of(previous) == endpoints.query
     before = digests(previous) if previous is not None and published_before else {}
     local = ox.Store.read_only(str(path / "store"))
-    records = {iri: entry.digest for iri, entry in loaded.entries.items()}
+    records = {iri: value for iri, value in loaded.catalogue.rows("iri, digest")}
     with remote.writing():
         published = publish(local, remote, uris, records, before, Path(settings.var_dir), progress)
     del local
@@ -180,24 +181,46 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress, 
     start = _starting_point(previous, settings.base)
     before = read_catalogue(start) if start is not None else None
     progress(f"reading records from {data_dir}/" + (f", unchanged files as in build {start.name}" if start else ""))
-    reading = read_data(data_dir, uris, before)
-    loaded = _Loaded(reading.catalogue)
-    _stop_on(reading.problems + _check_redirects(data_dir, uris, loaded))
-    if not loaded.entries:
-        raise BuildError(f"no records in {settings.data_dir}/: nothing to build")
-    stale = stale_files(loaded.catalogue, reading.parsed, before)
-    files = len(reading.catalogue.files)
+    reading = read_data(data_dir, uris, before, path / CATALOGUE)
+    loaded = _Loaded(reading.catalogue, len(reading.catalogue))
+    try:
+        _stop_on(reading.problems + _check_redirects(data_dir, uris, loaded))
+        if not loaded.records:
+            raise BuildError(f"no records in {settings.data_dir}/: nothing to build")
+        _make_into(path, settings, uris, progress, loaded, reading, start, before)
+    except BaseException:
+        loaded.catalogue.close()
+        raise
+    finally:
+        if before is not None:
+            before.close()
+    progress(f"built {loaded.records} records, {loaded.triples} triples in {time.monotonic() - started:.1f} s")
+    return loaded
+
+
+def _make_into(
+    path: Path,
+    settings: Settings,
+    uris: Uris,
+    progress: Progress,
+    loaded: _Loaded,
+    reading: Reading,
+    start: Path | None,
+    before: Catalogue | None,
+) -> None:
+    data_dir = Path(settings.data_dir)
+    catalogue = loaded.catalogue
+    stale = stale_files(catalogue, reading)
+    files = len(catalogue.files)
     progress(f"{files} record files, {len(reading.parsed)} of them new or changed; making the records of {len(stale)}")
     checks = compile_shapes(settings.base)
-    made = make_files(data_dir, uris, loaded.catalogue, stale)  # the processes start before anything is opened
+    made = make_files(data_dir, uris, catalogue, stale)  # the processes start before anything is opened
     cache = MemberCache(Path(settings.var_dir) / DUMP_CACHE)
     try:
         if start is None or before is None:  # nothing to start from
             store = ox.Store(str(path / "store"))
-            loaded.triples = _load(store, made, loaded, cache, progress)
-            progress(
-                f"validating {len(loaded.entries)} records: {len(checks)} SHACL constraints and the text selectors"
-            )
+            loaded.triples = _load(store, made, catalogue, cache, progress)
+            progress(f"validating {loaded.records} records: {len(checks)} SHACL constraints and the text selectors")
             _stop_on(validate_store(store, uris, checks))
             progress("optimising the store")
             store.optimize()
@@ -206,22 +229,20 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress, 
         else:
             ox.Store.read_only(str(start / "store")).backup(str(path / "store"))
             store = ox.Store(str(path / "store"))
-            changed = _update(store, made, loaded, before, start, cache, uris, progress)
-            mine = {f"{loaded.entries[iri].kind}/{loaded.entries[iri].slug}" for iri in changed}
+            changed = _update(store, made, loaded, before, reading.removed, start, cache, uris, progress)
+            mine = {"/".join(owner) for iri in changed if (owner := uris.record_of(iri))}
             graphs = sorted(uris.graph_of(iri) or iri for iri in changed)
-            found = validate_store(_neighbourhood(store, graphs, loaded.catalogue, uris), uris, checks)
+            found = validate_store(_neighbourhood(store, graphs, catalogue, uris), uris, checks)
             _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
         store.flush()
         del store
-        write_catalogue(path, loaded.catalogue, (start, before) if start and before else None)
-        loaded.dumps = _dumps(path, data_dir, uris, loaded.catalogue, cache, progress)
+        catalogue.settle()
+        loaded.dumps = _dumps(path, data_dir, uris, catalogue, cache, progress)
     finally:
         cache.close()
-    progress(f"built {len(loaded.entries)} records, {loaded.triples} triples in {time.monotonic() - started:.1f} s")
-    return loaded
 
 
-def _load(store: ox.Store, made: Iterable[Made], loaded: _Loaded, cache: MemberCache, progress: Progress) -> int:
+def _load(store: ox.Store, made: Iterable[Made], catalogue: Catalogue, cache: MemberCache, progress: Progress) -> int:
     """Bulk-load every record graph into ``store``, each triple also into the default graph; how many triples."""
     quads: list[bytes] = []
     triples: list[bytes] = []
@@ -236,8 +257,8 @@ def _load(store: ox.Store, made: Iterable[Made], loaded: _Loaded, cache: MemberC
 
     for number, file in enumerate(made, start=1):
         problems += file.problems
-        for iri, value, nquads, ntriples in file.records:
-            loaded.entries[iri].digest = value
+        catalogue.set_digests((iri, value) for iri, value, _, _ in file.records)
+        for _, _, nquads, ntriples in file.records:
             quads.append(nquads)
             triples.append(ntriples)
             size += len(nquads)
@@ -258,6 +279,7 @@ def _update(
     made: Iterable[Made],
     loaded: _Loaded,
     before: Catalogue,
+    removed: set[str],
     start: Path,
     cache: MemberCache,
     uris: Uris,
@@ -270,19 +292,16 @@ def _update(
     problems: list[Violation] = []
     for file in made:
         problems += file.problems
+        loaded.catalogue.set_digests((iri, value) for iri, value, _, _ in file.records)
         for iri, value, nquads, _ in file.records:
-            entry = loaded.entries[iri]
-            entry.digest = value
-            if iri in before.entries and before.entries[iri].digest == value:
+            earlier = before.get(iri)
+            if earlier is not None and earlier.digest == value:
                 continue
-            update.replace(
-                uris.data(entry.kind, entry.slug), [q.triple for q in ox.parse(nquads, ox.RdfFormat.N_QUADS)]
-            )
+            update.replace(uris.graph_of(iri) or iri, [q.triple for q in ox.parse(nquads, ox.RdfFormat.N_QUADS)])
             changed.add(iri)
         cache.put(file.group.key, file.members)
     _stop_on(problems)
-    removed = sorted(set(before.entries) - set(loaded.entries))
-    for iri in removed:
+    for iri in sorted(removed):
         update.replace(uris.graph_of(iri) or iri, [])
     loaded.statistics = update.finish()
     loaded.triples = _triples_of(start) + update.quads
@@ -329,13 +348,18 @@ def _stop_on(problems: list[Violation]) -> None:
 
 def load_records(store: ox.Store, data_dir: Path, uris: Uris) -> list[Violation]:
     """Every record of ``data_dir`` into ``store`` as a full build loads them; what is wrong with them."""
-    reading = read_data(data_dir, uris, None, workers=1)
-    problems = list(reading.problems)
-    for file in make_files(data_dir, uris, reading.catalogue, list(reading.catalogue.files), workers=1):
-        problems += file.problems
-        for _, _, nquads, ntriples in file.records:
-            store.load(nquads, format=ox.RdfFormat.N_QUADS)
-            store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    with tempfile.TemporaryDirectory() as folder:
+        reading = read_data(data_dir, uris, None, Path(folder) / CATALOGUE, workers=1)
+        problems = list(reading.problems)
+        catalogue = reading.catalogue
+        try:
+            for file in make_files(data_dir, uris, catalogue, list(catalogue.files), workers=1):
+                problems += file.problems
+                for _, _, nquads, ntriples in file.records:
+                    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+                    store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        finally:
+            catalogue.close()
     return problems
 
 
@@ -347,7 +371,7 @@ def _neighbourhood(store: ox.Store, graphs: list[str], catalogue: Catalogue, uri
     names = set(graphs)
     for graph in graphs:
         found = uris.record_of(graph)
-        entry = catalogue.entries.get(uris.thing(*found)) if found else None
+        entry = catalogue.get(uris.thing(*found)) if found else None
         for iri in entry.references if entry else ():
             owner = uris.record_of(iri)
             if owner is not None:
@@ -365,11 +389,11 @@ def _dumps(
 ) -> list[Dump]:
     """The dumps, from the members of every file: made by this build, or by an earlier one when the
     file's records are the same (made again here if the cache lost them)."""
-    groups = {
+    grouped = {
         name: group([uris.data(e.kind, e.slug) for e in entries], [e.digest for e in entries])
-        for name, entries in catalogue.by_file().items()
-        if entries
+        for name, entries in catalogue.by_file()
     }
+    groups = {name: grouped[name] for name in catalogue.files if name in grouped}  # in reading order
     lost = [name for name, found in groups.items() if found.key not in cache]
     if lost:
         progress(f"making the dump members of {len(lost)} files again")
@@ -383,9 +407,9 @@ def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> list[Violat
     redirects, problems = read_redirects(data_dir, uris)
     where = str(data_dir / REDIRECTS)
     for old, survivor in redirects.items():
-        if old in loaded.entries:
+        if old in loaded.catalogue:
             problems.append(Violation(where, "redirect", f"<{old}> is merged away but still a record"))
-        elif survivor not in loaded.entries:
+        elif survivor not in loaded.catalogue:
             problems.append(Violation(where, "redirect", f"<{old}> is merged into <{survivor}>, not a record"))
     loaded.redirects = redirects
     return problems
@@ -411,31 +435,35 @@ def validate_store(store: ox.Store, uris: Uris, checks: list[Check]) -> list[Vio
     return sorted(set(problems), key=lambda v: (v.record, v.rule, v.message))
 
 
-def _write_lists(path: Path, loaded: _Loaded) -> None:
+def _write_lists(path: Path, catalogue: Catalogue) -> None:
     """One file per kind, ``slug<TAB>label`` sorted by label, for the paged lists at ``/id/{kind}/``,
-    and its index: where each line starts (8 bytes each), so that a page reads only its lines."""
+    and its index: where each line starts (8 bytes each), so that a page reads only its lines.
+    SQLite sorts, so a list of millions is never all in memory."""
     lists = path / LISTS
     lists.mkdir()
-    by_kind: dict[str, list[tuple[str, str]]] = {}
-    for main in loaded.entries.values():
-        text = " ".join(main.label.split()) if main.label else main.slug
-        by_kind.setdefault(main.kind, []).append((main.slug, text))
-    for kind, rows in by_kind.items():
-        rows.sort(key=lambda row: (row[1].lower(), row[0]))
-        lines = [f"{slug}\t{label}\n".encode() for slug, label in rows]
-        (lists / f"{kind}.tsv").write_bytes(b"".join(lines))
-        offsets = array.array("Q", itertools.accumulate((len(line) for line in lines[:-1]), initial=0))
+    catalogue.db.create_function("list_text", 2, _list_text, deterministic=True)
+    catalogue.db.create_function("list_key", 2, _list_key, deterministic=True)
+    rows = catalogue.rows("kind, slug, list_text(label, slug)", order="kind, list_key(label, slug), slug")
+    for kind, kind_rows in itertools.groupby(rows, key=lambda row: row[0]):
+        offsets = array.array("Q")
+        at = 0
+        with (lists / f"{kind}.tsv").open("wb") as out:
+            for _, slug, text in kind_rows:
+                line = f"{slug}\t{text}\n".encode()
+                offsets.append(at)
+                out.write(line)
+                at += len(line)
         if sys.byteorder != "little":
             offsets.byteswap()
         (lists / f"{kind}.idx").write_bytes(offsets.tobytes())
 
 
-def _examples(loaded: _Loaded) -> dict[str, str]:
-    """One slug per kind for the landing page: the first in order."""
-    examples: dict[str, str] = {}
-    for main in sorted(loaded.entries.values(), key=lambda m: m.slug):
-        examples.setdefault(main.kind, main.slug)
-    return examples
+def _list_text(label: str | None, slug: str) -> str:
+    return " ".join(label.split()) if label else slug
+
+
+def _list_key(label: str | None, slug: str) -> str:
+    return _list_text(label, slug).lower()
 
 
 class _exclusive:

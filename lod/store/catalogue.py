@@ -6,15 +6,19 @@ entries are taken over. An entry holds what other records may say about the reco
 and label), the records it refers to, the digest of its own triples, and the digest of its whole
 graph as the build made it (its own triples and the class and label of everything it refers to),
 which is the digest the change feed compares.
+
+The entries stay on disk: a build holds only the list of files in memory, however many records
+there are, and asks the catalogue for the entries of one file or one record at a time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,17 +37,18 @@ CREATE TABLE record (
     iri TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL, slug TEXT NOT NULL,
     own TEXT NOT NULL, types TEXT NOT NULL, label TEXT, refs TEXT NOT NULL, digest TEXT NOT NULL
 );
+CREATE INDEX record_of_file ON record (path, iri);
 """
+_COLUMNS = "iri, path, kind, own, types, label, refs, digest"
+_BATCH = 5_000
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = ox.NamedNode(str(RDFS.label))
+Main = tuple[tuple[str, ...], str | None]
 
 
 @dataclass(slots=True)
 class Entry:
-    """One record as the catalogue keeps it; ``digest`` is empty until the build has made its graph.
-
-    A catalogue holds millions of these: they have slots, and their strings are shared (:class:`Shared`).
-    """
+    """One record as the catalogue keeps it; ``digest`` is empty until the build has made its graph."""
 
     iri: str
     path: str
@@ -58,35 +63,81 @@ class Entry:
     def slug(self) -> str:
         return self.iri.rsplit("/", 1)[1]
 
-    def main(self) -> tuple[tuple[str, ...], str | None]:
+    def main(self) -> Main:
         """What other records say about this one."""
         return self.types, self.label
 
+    def row(self) -> tuple[str | None, ...]:
+        refs = "\n".join(self.references)
+        return self.iri, self.path, self.kind, self.slug, self.own, " ".join(self.types), self.label, refs, self.digest
 
-@dataclass
+
+def _entry(row: tuple[str, ...]) -> Entry:
+    iri, path, kind, own, types, label, refs, value = row
+    return Entry(iri, path, kind, own, tuple(types.split()), label, tuple(refs.split("\n")) if refs else (), value)
+
+
 class Catalogue:
-    """Record files (path relative to the data directory → SHA-256) and record entries by IRI."""
+    """A build's catalogue: the record files (relative path → SHA-256, in reading order) in memory,
+    the entries in ``catalogue.sqlite``."""
 
-    files: dict[str, str] = field(default_factory=dict)
-    entries: dict[str, Entry] = field(default_factory=dict)
+    def __init__(self, path: Path, files: dict[str, str], writable: bool = False) -> None:
+        self.path = path
+        self.files = files
+        mode = "rw" if writable else "ro"
+        self.db = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, check_same_thread=False)
 
-    def by_file(self) -> dict[str, list[Entry]]:
-        """The entries of each file, files in reading order and records in IRI order."""
-        grouped: dict[str, list[Entry]] = {path: [] for path in self.files}
-        for entry in self.entries.values():
-            grouped[entry.path].append(entry)
-        for entries in grouped.values():
-            entries.sort(key=lambda e: e.iri)
-        return grouped
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM record").fetchone()[0])
 
+    def __contains__(self, iri: object) -> bool:
+        return self.db.execute("SELECT 1 FROM record WHERE iri = ?", (iri,)).fetchone() is not None
 
-@dataclass
-class Reading:
-    """What reading ``triples/`` through the previous catalogue gave."""
+    def get(self, iri: str) -> Entry | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM record WHERE iri = ?", (iri,)).fetchone()
+        return _entry(row) if row else None
 
-    catalogue: Catalogue
-    parsed: set[str]  # the files read again (relative paths): new or changed
-    problems: list[Violation]
+    def of_file(self, name: str) -> list[Entry]:
+        """The entries of one file, in IRI order."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM record WHERE path = ? ORDER BY iri", (name,))
+        return [_entry(row) for row in rows]
+
+    def by_file(self) -> Iterator[tuple[str, list[Entry]]]:
+        """Every file with entries and its entries (in IRI order), files in path order."""
+        name: str | None = None
+        entries: list[Entry] = []
+        for row in self.db.execute(f"SELECT {_COLUMNS} FROM record ORDER BY path, iri"):
+            entry = _entry(row)
+            if entry.path != name:
+                if name is not None:
+                    yield name, entries
+                name, entries = entry.path, []
+            entries.append(entry)
+        if name is not None:
+            yield name, entries
+
+    def rows(self, columns: str, order: str = "iri") -> Iterator[tuple[str, ...]]:
+        """Some columns of every record (``iri, kind, slug, label, digest``…), in ``order``."""
+        return iter(self.db.execute(f"SELECT {columns} FROM record ORDER BY {order}"))
+
+    def set_digests(self, digests: Iterable[tuple[str, str]]) -> None:
+        """(IRI, digest) of records whose graph the build made, kept aside (a temporary table does
+        not lock the catalogue the making processes read) until :meth:`settle`."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS made (iri TEXT PRIMARY KEY, digest TEXT NOT NULL)")
+        self.db.executemany("INSERT OR REPLACE INTO temp.made VALUES (?, ?)", digests)
+
+    def settle(self) -> None:
+        """The digests set aside into the records, once the making processes are done."""
+        if self.db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'made'").fetchone():
+            self.db.execute("UPDATE record SET digest = made.digest FROM temp.made AS made WHERE made.iri = record.iri")
+            self.db.execute("DROP TABLE temp.made")
+        self.db.commit()
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
 
 
 def entry_of(record: RawRecord, path: str, uris: Uris) -> Entry:
@@ -109,56 +160,83 @@ def entry_of(record: RawRecord, path: str, uris: Uris) -> Entry:
     return Entry(me, path, record.kind, own, tuple(types), label, tuple(sorted(references)))
 
 
-class Shared:
-    """One copy of each string and tuple of strings that many entries hold (paths, kinds, classes,
-    the IRIs they refer to): a catalogue of a million records then takes a third of the memory."""
+@dataclass
+class Reading:
+    """What reading ``triples/`` through the previous catalogue gave."""
 
-    def __init__(self) -> None:
-        self.strings: dict[str, str] = {}
-        self.tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-    def entry(self, e: Entry) -> Entry:
-        one = self.strings.setdefault
-        e.iri, e.path, e.kind = one(e.iri, e.iri), one(e.path, e.path), one(e.kind, e.kind)
-        e.types = self.tuples.setdefault(e.types, e.types)
-        e.references = tuple(one(r, r) for r in e.references)
-        return e
+    catalogue: Catalogue
+    parsed: set[str] = field(default_factory=set)  # the files read again (relative paths): new or changed
+    problems: list[Violation] = field(default_factory=list)
+    moved: set[str] | None = None  # records whose class or label changed, appeared or went (None: no previous)
+    removed: set[str] = field(default_factory=set)  # records of the previous build that are gone
 
 
-def read_data(data_dir: Path, uris: Uris, previous: Catalogue | None, workers: int | None = None) -> Reading:
-    """Every record file under ``data_dir``: unchanged ones from ``previous``, the others parsed (on every core)."""
-    reading = Reading(Catalogue(), set(), [])
-    earlier = previous.by_file() if previous is not None else {}
+def read_data(
+    data_dir: Path, uris: Uris, previous: Catalogue | None, target: Path, workers: int | None = None
+) -> Reading:
+    """Every record file under ``data_dir`` into a new catalogue at ``target``: a copy of ``previous``
+    where files are unchanged, the others parsed (on every core)."""
+    files: dict[str, str] = {}
+    parsed: set[str] = set()
+    problems: list[Violation] = []
     for path in record_files(data_dir):
         name = path.relative_to(data_dir).as_posix()
         try:
             sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as err:
-            reading.problems.append(Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}"))
+            problems.append(Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}"))
             continue
-        reading.catalogue.files[name] = sha256
+        files[name] = sha256
         if previous is None or previous.files.get(name) != sha256:
-            reading.parsed.add(name)
-    fresh = [name for name in reading.catalogue.files if name in reading.parsed]
+            parsed.add(name)
+    if previous is not None:
+        shutil.copyfile(previous.path, target)
+    else:
+        with sqlite3.connect(target) as db:
+            db.executescript(SCHEMA)
+        db.close()
+    catalogue = Catalogue(target, files, writable=True)
+    reading = Reading(catalogue, parsed, problems)
+    db = catalogue.db
+    before: dict[str, Main] = {}
+    if previous is not None:
+        again = [name for name in previous.files if name not in files or name in parsed]
+        for name in again:
+            before.update((e.iri, e.main()) for e in catalogue.of_file(name))
+        db.executemany("DELETE FROM record WHERE path = ?", ((name,) for name in again))
+        db.executemany("DELETE FROM file WHERE path = ?", ((name,) for name in again))
+    db.executemany("INSERT INTO file VALUES (?, ?)", ((name, files[name]) for name in files if name in parsed))
+    fresh = [name for name in files if name in parsed]
     _reader[:] = [(data_dir, uris)]
-    read = dict(zip(fresh, in_parallel(_read, fresh, workers), strict=True))
-    seen: dict[tuple[str, str], str] = {}
-    shared = Shared()
-    for name in reading.catalogue.files:
-        if name in read:
-            entries, problems = read[name]
-            reading.problems += problems
-        else:
-            entries = [replace(e) for e in earlier[name]]  # copies: the build sets their digests
-        for entry in entries:
-            key = (entry.kind, entry.slug)
-            if key in seen:
-                message = f"record {entry.kind}/{entry.slug} is also in {data_dir / seen[key]}"
-                reading.problems.append(Violation(str(data_dir / name), "unique-record", message))
-                continue
-            seen[key] = name
-            reading.catalogue.entries[entry.iri] = shared.entry(entry)
+    now: dict[str, Main] = {}
+    batch: list[Entry] = []
+    for entries, found in in_parallel(_read, fresh, workers):
+        problems += found
+        batch += entries
+        if previous is not None:
+            now.update((e.iri, e.main()) for e in entries)
+        if len(batch) >= _BATCH:
+            _insert(catalogue, batch, data_dir, problems)
+    _insert(catalogue, batch, data_dir, problems)
+    if previous is not None:
+        reading.moved = {iri for iri, main in now.items() if before.get(iri) != main} | (set(before) - set(now))
+        reading.removed = set(before) - set(now)
+    catalogue.commit()
     return reading
+
+
+def _insert(catalogue: Catalogue, batch: list[Entry], data_dir: Path, problems: list[Violation]) -> None:
+    """Add entries; one whose record another file has already is a problem, and left out."""
+    db = catalogue.db
+    before = db.total_changes
+    db.executemany("INSERT OR IGNORE INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (e.row() for e in batch))
+    if db.total_changes - before < len(batch):
+        for entry in batch:
+            (path,) = db.execute("SELECT path FROM record WHERE iri = ?", (entry.iri,)).fetchone()
+            if path != entry.path:
+                message = f"record {entry.kind}/{entry.slug} is also in {data_dir / path}"
+                problems.append(Violation(str(data_dir / entry.path), "unique-record", message))
+    batch.clear()
 
 
 _reader: list[tuple[Path, Uris]] = []  # what the reading processes inherit
@@ -171,55 +249,55 @@ def _read(name: str) -> tuple[list[Entry], list[Violation]]:
 
 
 def read_catalogue(build_path: Path) -> Catalogue | None:
-    """The catalogue a build wrote, or None (a build made before catalogues, or a broken one)."""
+    """The catalogue a build wrote, read-only, or None (a build made before catalogues, or a broken one)."""
     path = build_path / FILE
     if not path.exists():
         return None
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        catalogue = Catalogue(dict(db.execute("SELECT path, sha256 FROM file ORDER BY rowid")))
-        shared = Shared()
-        for iri, file, kind, own, types, label, refs, value in db.execute(
-            "SELECT iri, path, kind, own, types, label, refs, digest FROM record"
-        ):
-            references = tuple(refs.split("\n")) if refs else ()
-            entry = Entry(iri, file, kind, own, tuple(types.split()), label, references, value)
-            catalogue.entries[iri] = shared.entry(entry)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            files = dict(db.execute("SELECT path, sha256 FROM file"))
+        finally:
+            db.close()
+        return Catalogue(path, files)
     except sqlite3.Error:
         return None
-    finally:
-        db.close()
-    return catalogue
 
 
-def write_catalogue(build_path: Path, catalogue: Catalogue, previous: tuple[Path, Catalogue] | None = None) -> None:
-    """Write ``catalogue.sqlite`` into the build directory: a copy of the ``previous`` build's
-    catalogue with what changed, when there is one, so that a small change writes little."""
-    target = build_path / FILE
-    if previous is not None:
-        shutil.copyfile(previous[0] / FILE, target)
-    db = sqlite3.connect(target)
-    try:
-        if previous is None:
-            db.executescript(SCHEMA)
-            db.executemany("INSERT INTO file VALUES (?, ?)", catalogue.files.items())
-            db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _rows(catalogue.entries.values()))
-        else:
-            before = previous[1]
-            gone_files = [(name,) for name in before.files if name not in catalogue.files]
-            gone_records = [(iri,) for iri in before.entries if iri not in catalogue.entries]
-            files = [(n, h) for n, h in catalogue.files.items() if before.files.get(n) != h]
-            entries = [e for iri, e in catalogue.entries.items() if before.entries.get(iri) != e]
-            db.executemany("DELETE FROM file WHERE path = ?", gone_files)
-            db.executemany("DELETE FROM record WHERE iri = ?", gone_records)
-            db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?)", files)
-            db.executemany("INSERT OR REPLACE INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", _rows(entries))
-        db.commit()
-    finally:
-        db.close()
+class Mains:
+    """The class and label of records by IRI, from a catalogue, for the processes that make graphs:
+    each opens its own connection and keeps the most asked-for (people, places) in memory."""
 
+    KEEP = 100_000
 
-def _rows(entries: Iterable[Entry]) -> Iterator[tuple[str, ...] | tuple[str | None, ...]]:
-    for e in entries:
-        references = "\n".join(e.references)
-        yield e.iri, e.path, e.kind, e.slug, e.own, " ".join(e.types), e.label, references, e.digest
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pid = -1
+        self.db: sqlite3.Connection | None = None
+        self.kept: dict[str, Main | None] = {}
+
+    def _connection(self) -> sqlite3.Connection:
+        if self.db is None or self.pid != os.getpid():  # a forked process opens its own
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.pid = os.getpid()
+            self.kept = {}
+        return self.db
+
+    def get(self, iri: str) -> Main | None:
+        if iri in self.kept:
+            return self.kept[iri]
+        row = self._connection().execute("SELECT types, label FROM record WHERE iri = ?", (iri,)).fetchone()
+        found = (tuple(row[0].split()), row[1]) if row else None
+        if len(self.kept) >= self.KEEP:
+            self.kept.clear()
+        self.kept[iri] = found
+        return found
+
+    def entries_of(self, name: str) -> list[Entry]:
+        rows = self._connection().execute(f"SELECT {_COLUMNS} FROM record WHERE path = ? ORDER BY iri", (name,))
+        return [_entry(row) for row in rows]
+
+    def close(self) -> None:
+        if self.db is not None and self.pid == os.getpid():
+            self.db.close()
+        self.db = None

@@ -15,10 +15,11 @@ and a failed build leaves both as they were.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,54 +93,57 @@ class Summary:
 def record_changes(
     path: Path,
     previous: Path | None,
-    records: dict[str, tuple[str, str]],
+    records: Path,
     redirects: dict[str, str],
     build: str,
     end_time: str,
 ) -> Summary:
     """Write ``path/changes.sqlite``: the log of the build at ``previous`` (if any) and this build's changes.
 
-    ``records`` maps each record's IRI to its kind and digest; ``redirects`` maps the IRI of each
-    merged record to its survivor's.
+    ``records`` is an SQLite file with a table ``record (iri, kind, digest)``: every record of the
+    build (the build's catalogue); ``redirects`` maps the IRI of each merged record to its
+    survivor's. The comparison runs in SQLite, so no list of every record is held in memory.
     """
     log = path / LOG
     if previous is not None and (previous / LOG).exists():
         shutil.copyfile(previous / LOG, log)
-    db = sqlite3.connect(log)
+    db = sqlite3.connect(f"file:{log}", uri=True)
     try:
         db.executescript(SCHEMA)
-        before = {iri: (kind, value) for iri, kind, value in db.execute("SELECT iri, kind, digest FROM record")}
-        gone = {iri: target for iri, target in db.execute("SELECT iri, target FROM gone")}
-        changes: list[tuple[str, str, str, str | None]] = []
-        for iri in _in_order(records):
-            kind, value = records[iri]
-            if iri not in before:
-                changes.append((kind, "Create", iri, None))
-            elif before[iri][1] != value:
-                changes.append((kind, "Update", iri, None))
-        for iri in _in_order(set(before) - set(records)):
-            changes.append((before[iri][0], "Move" if iri in redirects else "Delete", iri, redirects.get(iri)))
+        db.execute("ATTACH DATABASE ? AS now", (f"file:{records}?mode=ro",))
+        db.execute("CREATE TEMP TABLE kind_order (kind TEXT PRIMARY KEY, position INTEGER)")
+        db.executemany("INSERT INTO temp.kind_order VALUES (?, ?)", ((k, i) for i, k in enumerate(KINDS)))
+        vanished = db.execute(
+            "SELECT r.kind, r.iri FROM record r WHERE NOT EXISTS (SELECT 1 FROM now.record n WHERE n.iri = r.iri)"
+        ).fetchall()
+        moves: list[tuple[str, str, str, str | None]] = []
+        for kind, iri in sorted(vanished, key=lambda row: (KINDS.index(row[0]), row[1])):
+            moves.append((kind, "Move" if iri in redirects else "Delete", iri, redirects.get(iri)))
+        gone = dict(db.execute("SELECT iri, target FROM gone"))
         for iri in _in_order(set(redirects) & set(gone)):
-            if iri not in before and gone[iri] != redirects[iri]:  # merged after it was deleted, or elsewhere now
-                changes.append((_kind_of(iri), "Move", iri, redirects[iri]))
-        _append(db, changes, build, end_time)
-        db.executemany("DELETE FROM record WHERE iri = ?", ((iri,) for iri in before if iri not in records))
-        rows = ((iri, *now) for iri, now in records.items() if before.get(iri) != now)
-        db.executemany("INSERT OR REPLACE INTO record VALUES (?, ?, ?)", rows)
-        _settle_gone(db, changes, records, redirects, end_time)
+            known = db.execute("SELECT 1 FROM record WHERE iri = ?", (iri,)).fetchone() is not None
+            if not known and gone[iri] != redirects[iri]:  # merged after it was deleted, or elsewhere now
+                moves.append((_kind_of(iri), "Move", iri, redirects[iri]))
+        changed = db.execute(
+            "SELECT n.kind, CASE WHEN r.iri IS NULL THEN 'Create' ELSE 'Update' END, n.iri, NULL "
+            "FROM now.record n LEFT JOIN record r ON r.iri = n.iri LEFT JOIN temp.kind_order k ON k.kind = n.kind "
+            "WHERE r.iri IS NULL OR r.digest != n.digest ORDER BY k.position, n.iri"
+        )
+        counts = _append(db, itertools.chain(_rows(changed), moves), build, end_time)
+        db.execute("DELETE FROM record WHERE iri NOT IN (SELECT iri FROM now.record)")
+        db.execute(
+            "INSERT OR REPLACE INTO record SELECT n.iri, n.kind, n.digest FROM now.record n "
+            "WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.iri = n.iri AND r.digest = n.digest)"
+        )
+        _settle_gone(db, moves, redirects, end_time)
         db.commit()
     finally:
         db.close()
-    counts = {name: sum(1 for c in changes if c[1] == name) for name in ("Create", "Update", "Delete", "Move")}
     return Summary(counts["Create"], counts["Update"], counts["Delete"], counts["Move"])
 
 
 def _settle_gone(
-    db: sqlite3.Connection,
-    changes: list[tuple[str, str, str, str | None]],
-    records: dict[str, tuple[str, str]],
-    redirects: dict[str, str],
-    since: str,
+    db: sqlite3.Connection, changes: list[tuple[str, str, str, str | None]], redirects: dict[str, str], since: str
 ) -> None:
     """Deleted records answer 410, merged ones 301 (also those merged before they were ever published)."""
     for kind, type_, iri, target in changes:
@@ -150,7 +154,7 @@ def _settle_gone(
     for (iri,) in db.execute("SELECT iri FROM gone WHERE target IS NOT NULL").fetchall():
         if iri not in redirects:  # the redirect was withdrawn: the record stays gone
             db.execute("UPDATE gone SET target = NULL WHERE iri = ?", (iri,))
-    db.executemany("DELETE FROM gone WHERE iri = ?", ((iri,) for iri in records))
+    db.execute("DELETE FROM gone WHERE iri IN (SELECT iri FROM now.record)")
 
 
 def _kind_of(iri: str) -> str:
@@ -163,15 +167,29 @@ def _in_order(iris: Iterable[str]) -> list[str]:
     return sorted(iris, key=lambda iri: (KINDS.index(_kind_of(iri)), iri))
 
 
-def _append(db: sqlite3.Connection, changes: list[tuple[str, str, str, str | None]], build: str, end: str) -> None:
+def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[str, str, str, str | None]]:
+    while batch := cursor.fetchmany(10_000):
+        yield from batch
+
+
+def _append(
+    db: sqlite3.Connection, changes: Iterable[tuple[str, str, str, str | None]], build: str, end: str
+) -> dict[str, int]:
+    """Add the changes as activities, in order; how many of each type."""
     (seq,) = db.execute("SELECT COUNT(*) FROM activity").fetchone()
     kind_seq = dict(db.execute("SELECT kind, COUNT(*) FROM activity GROUP BY kind").fetchall())
-    rows = []
-    for kind, type_, iri, target in changes:
-        rows.append((seq, kind, kind_seq.get(kind, 0), type_, iri, target, end, build))
-        seq += 1
-        kind_seq[kind] = kind_seq.get(kind, 0) + 1
-    db.executemany("INSERT INTO activity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    counts = dict.fromkeys(("Create", "Update", "Delete", "Move"), 0)
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        nonlocal seq
+        for kind, type_, iri, target in changes:
+            yield seq, kind, kind_seq.get(kind, 0), type_, iri, target, end, build
+            seq += 1
+            kind_seq[kind] = kind_seq.get(kind, 0) + 1
+            counts[type_] += 1
+
+    db.executemany("INSERT INTO activity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows())
+    return counts
 
 
 class ChangeLog:

@@ -70,7 +70,7 @@ def write_dumps(folder: Path, groups: list[Group], cache: MemberCache, progress:
         for group in groups:
             found = cache.get(group.key)
             if found is None:
-                raise LodError(f"the dump members of {group.graphs[0]} are missing from {cache.path}")
+                raise LodError(f"the dump members of {group.first} are missing from {cache.path}")
             for output, member in zip((nq, ttl, jsonl), found, strict=True):
                 output.write(member)
     cache.keep_only({group.key for group in groups})
@@ -84,16 +84,16 @@ def write_dumps(folder: Path, groups: list[Group], cache: MemberCache, progress:
 
 @dataclass(frozen=True)
 class Group:
-    """Records dumped together (their graph names, in order) and the key of their dump members."""
+    """Records dumped together (the first graph's name) and the key of their dump members."""
 
     key: str
-    graphs: list[str]
+    first: str
 
 
 def group(graphs: list[str], digests: list[str]) -> Group:
     """The group of these record graphs with these digests: its key changes when any of them does."""
     key = hashlib.sha256("\n".join([_CODE, *graphs, *digests]).encode()).hexdigest()
-    return Group(key, graphs)
+    return Group(key, graphs[0])
 
 
 def members(graphs: list[tuple[str, list[ox.Quad]]], nquads: bytes, uris: Uris) -> Members:

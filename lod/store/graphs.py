@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from lod.errors import Violation
 from lod.model.dataset import read_file
-from lod.store.catalogue import Catalogue, Entry
+from lod.store.catalogue import Catalogue, Entry, Mains, Reading
 from lod.store.changes import combined, digest
 from lod.store.dumps import Group, Members, group, members
 from lod.store.parallel import in_parallel
@@ -55,45 +55,41 @@ class Made:
     problems: list[Violation]
 
 
-def stale_files(catalogue: Catalogue, parsed: set[str], previous: Catalogue | None) -> list[str]:
+def stale_files(catalogue: Catalogue, reading: Reading) -> list[str]:
     """The files whose records' graphs must be made again: new or changed ones, and those that
     refer to a record that has another class or label now, or appeared, or went (all without a
-    previous catalogue). The records of the other files get their previous digests."""
-    if previous is None:
+    previous catalogue). The records of the other files keep their previous digests."""
+    if reading.moved is None:
         return list(catalogue.files)
-    before = previous.entries
-    moved = {iri for iri, e in catalogue.entries.items() if iri not in before or before[iri].main() != e.main()}
-    moved |= {iri for iri in before if iri not in catalogue.entries}
-    stale = []
-    for name, entries in catalogue.by_file().items():
-        if name in parsed or any(not moved.isdisjoint(e.references) for e in entries):
-            stale.append(name)
-        else:
-            for entry in entries:
-                entry.digest = before[entry.iri].digest
-    return stale
+    stale = set(reading.parsed)
+    if reading.moved:
+        for name, refs in catalogue.rows("path, refs", order="rowid"):
+            if name not in stale and refs and not reading.moved.isdisjoint(refs.split("\n")):
+                stale.add(name)
+    return [name for name in catalogue.files if name in stale]
 
 
 def make_files(
     data_dir: Path, uris: Uris, catalogue: Catalogue, names: list[str], workers: int | None = None
 ) -> Iterator[Made]:
-    """Make the graphs of the records of these files, on every core (the processes start now)."""
-    _maker[:] = [(data_dir, uris, catalogue, catalogue.by_file())]
+    """Make the graphs of the records of these files, on every core (the processes start now;
+    the catalogue must be committed)."""
+    _maker[:] = [(data_dir, uris, Mains(catalogue.path))]
     return in_parallel(_make, names, workers)
 
 
-_maker: list[tuple[Path, Uris, Catalogue, dict[str, list[Entry]]]] = []  # what the making processes inherit
+_maker: list[tuple[Path, Uris, Mains]] = []  # what the making processes inherit
 
 
 def _make(name: str) -> Made:
-    data_dir, uris, catalogue, by_file = _maker[0]
+    data_dir, uris, mains = _maker[0]
     records = {uris.thing(r.kind, r.slug): r for r in read_file(data_dir / name, uris)[0]}
     problems: list[Violation] = []
     made = []
     graphs = []
-    for entry in by_file[name]:
+    for entry in mains.entries_of(name):
         own = records[entry.iri].triples
-        references = _references(entry, catalogue, uris, problems)
+        references = _references(entry, mains, uris, problems)
         graph = ox.NamedNode(uris.data(entry.kind, entry.slug))
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in own + references]
         value = combined(entry.own, digest(references))
@@ -105,21 +101,22 @@ def _make(name: str) -> Made:
     return Made(name, made, key, members(graphs, b"".join(nquads for _, _, nquads, _ in made), uris), problems)
 
 
-def _references(entry: Entry, catalogue: Catalogue, uris: Uris, problems: list[Violation]) -> list[ox.Triple]:
+def _references(entry: Entry, mains: Mains, uris: Uris, problems: list[Violation]) -> list[ox.Triple]:
     """The class and label of every record ``entry`` refers to; a reference to no record is a problem."""
     triples = []
     for iri in entry.references:
-        target = catalogue.entries.get(iri)
+        target = mains.get(iri)
         if target is None:
             owner = uris.record_of(iri)
-            if owner is None or uris.thing(*owner) not in catalogue.entries:
+            if owner is None or mains.get(uris.thing(*owner)) is None:
                 message = f"refers to <{iri}>, which no record defines"
                 problems.append(Violation(f"{entry.kind}/{entry.slug}", "reference", message))
             continue
+        types, label = target
         node = ox.NamedNode(iri)
-        chosen = next((c for c in REFERENCE_CLASSES if c in target.types), min(target.types, default=None))
+        chosen = next((c for c in REFERENCE_CLASSES if c in types), min(types, default=None))
         if chosen is not None:
             triples.append(ox.Triple(node, _TYPE, ox.NamedNode(chosen)))
-        if target.label is not None:
-            triples.append(ox.Triple(node, _LABEL, ox.Literal(target.label)))
+        if label is not None:
+            triples.append(ox.Triple(node, _LABEL, ox.Literal(label)))
     return triples
