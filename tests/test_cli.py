@@ -51,6 +51,27 @@ def test_ingest_reports_bad_pages_and_processes_the_others(data_copy: Path, tmp_
     assert {p["field"] for p in outcomes[4]["problems"]} == {"name"}
 
 
+def test_pages_of_one_slug_do_not_overwrite_each_other(data_copy: Path, tmp_path: Path) -> None:
+    """Long titles that differ only at the end get slugs of their own; a second page of the same
+    title and date in one run is an error, and the first page's file stays as it was written."""
+    text = SEED.read_text(encoding="utf-8")
+    title = "Journal of Soviet Ambassador to the DPRK A.M. Puzanov for 25 October 1957"
+    long = "Journal of Soviet Ambassador to the DPRK A.M. Puzanov for the Period 25 October 1957 to 26 October 1957"
+    pages = []
+    for name, number in (("one", 1), ("two", 2), ("again", 1)):
+        page = tmp_path / f"{name}.txt"
+        page.write_text(text.replace(title, f"{long} (no. {number})"), encoding="utf-8")
+        pages.append(page)
+    code, out, err = run("--data-dir", str(data_copy), "ingest", *map(str, pages))
+    written = {line.split(" → ")[1].split(" (")[0] for line in out.splitlines() if line.startswith("ok ")}
+    assert code == 1 and len(written) == 2 and all(Path(w).exists() for w in written)
+    assert all(Path(w).name.startswith("journal-soviet-ambassador-dprk-am-puzanov-period-25-october") for w in written)
+    assert f"error {pages[2]}: is document " in err and f"too, as {pages[0]} is (the same title and date)" in err
+    assert "2 of 3 page(s) ingested" in err
+    first = next(w for w in written if f"from {pages[0].name}" in Path(w).read_text(encoding="utf-8"))
+    assert "(no. 1)" in Path(first).read_text(encoding="utf-8")
+
+
 def test_ingest_dry_run_writes_nothing(data_copy: Path) -> None:
     target = data_copy / "document" / "journal-soviet-ambassador-dprk-am-puzanov-25-october-1957.trig"
     target.unlink()

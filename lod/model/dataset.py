@@ -38,10 +38,20 @@ def new_graph() -> Graph:
 
 
 def write_trig(records: Iterable[Record], path: Path, uris: Uris, header: str = "") -> None:
-    """Write records as TriG, one graph per record in a stable order, IRIs relative to the base.
+    """Write records as TriG (:func:`trig`) to ``path``."""
+    write_atomically(path, header + trig(records, uris))
 
-    The file is written to a temporary name and renamed, so a reader never sees half of it.
-    """
+
+def write_atomically(path: Path, text: str) -> None:
+    """The file is written to a temporary name and renamed, so a reader never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def trig(records: Iterable[Record], uris: Uris) -> str:
+    """Records as TriG, one graph per record in a stable order, IRIs relative to the base."""
     quads = []
     for record in sorted(records, key=lambda r: (KINDS.index(r.kind), _natural(r.slug))):
         graph = ox.NamedNode(uris.data(record.kind, record.slug))
@@ -52,10 +62,7 @@ def write_trig(records: Iterable[Record], path: Path, uris: Uris, header: str = 
     text = (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"").decode("utf-8")
     if f'"{uris.base}' not in text:
         text = text.replace(f"<{uris.base}", "<")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(header + text, encoding="utf-8")
-    temporary.replace(path)
+    return text
 
 
 def _natural(slug: str) -> list[tuple[int, str]]:
