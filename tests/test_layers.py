@@ -1,10 +1,10 @@
-"""Dependencies point one way: sources → ingest → model → store → web, with cli on top."""
+"""Dependencies point one way: sources → ingest → model → search → store → web, with cli on top."""
 
 import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "lod"
-LAYERS = ["sources", "ingest", "model", "store", "web"]
+LAYERS = ["sources", "ingest", "model", "search", "store", "web"]
 SHARED = {"errors", "uris", "settings", "vocab"}
 TOP = {"cli", "pipeline", "__init__"}
 

@@ -34,6 +34,8 @@ import pyoxigraph as ox
 from lod.errors import BuildError, ValidationFailed, Violation
 from lod.model.dataset import REDIRECTS, read_redirects
 from lod.model.shacl import Check, compile_shapes, violations
+from lod.search.index import FILE as NAMES
+from lod.search.index import write_index
 from lod.settings import Settings
 from lod.store.catalogue import FILE as CATALOGUE
 from lod.store.catalogue import Catalogue, Reading, read_catalogue, read_data
@@ -234,6 +236,8 @@ def _make_into(
             graphs = sorted(uris.graph_of(iri) or iri for iri in changed)
             found = validate_store(_neighbourhood(store, graphs, catalogue, uris), uris, checks)
             _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
+        progress("writing the name index")
+        write_index(store, path / NAMES, uris.concept(""))
         store.flush()
         del store
         catalogue.settle()

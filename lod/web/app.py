@@ -27,6 +27,7 @@ from lod.web.caching import CACHE_CONTROL, is_not_modified
 from lod.web.conneg import HTML, JSONLD, negotiate
 from lod.web.front import Front
 from lod.web.harvest import BadRequest, Harvest, NotAcceptable
+from lod.web.reconcile import Reconciler, kinds_of, parse_json, wrapped
 from lod.web.records import Answer, RecordServer
 from lod.web.sparql import SparqlEndpoint
 
@@ -93,6 +94,94 @@ def create_app(settings: Settings) -> Any:
             body = records.representations.pages.render("vocabulary.html", label="Vocabulary", **description)
             return Response(body, media_type=HTML.content_type)
         return JSONResponse(description)
+
+    reconciler = Reconciler(uris, lambda: store.build, records.representations.pages.render)
+
+    def reconciled(request: Request, work: Callable[[dict[str, list[str]]], Any]) -> Response:
+        """A reconciliation answer: JSON or JSONP, CORS open, a 400 that names the parameter."""
+        query = _query(request)
+        try:
+            answer = wrapped(work(query), query)
+        except BadRequest as err:
+            answer = wrapped({"error": {"status": 400, "detail": str(err)}}, query, 400)
+        return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+    async def form(request: Request) -> dict[str, list[str]]:
+        """The query string and, for a POST, the form fields."""
+        fields = _query(request)
+        if request.method == "POST":
+            body = (await request.body()).decode("utf-8", "replace")
+            for name, values in urllib.parse.parse_qs(body, keep_blank_values=True).items():
+                fields.setdefault(name, []).extend(values)
+        return fields
+
+    @app.api_route("/reconcile", methods=["GET", "POST"], summary="W3C Reconciliation Service API 0.2 (OpenRefine)")
+    async def reconcile(request: Request) -> Response:
+        fields = await form(request)
+
+        def work(query: dict[str, list[str]]) -> Any:
+            if "queries" in fields:
+                return reconciler.reconcile(parse_json(fields["queries"][0], "queries"))
+            if "extend" in fields:
+                return reconciler.extend(parse_json(fields["extend"][0], "extend"))
+            return reconciler.manifest()
+
+        return reconciled(request, work)
+
+    @app.get("/reconcile/suggest/entity", summary="Reconciliation: entity suggestions for a prefix")
+    def suggest_entity(request: Request) -> Response:
+        def work(query: dict[str, list[str]]) -> Any:
+            kinds = kinds_of(query["type"][0], "type") if query.get("type") else None
+            return reconciler.suggest_entities((query.get("prefix") or [""])[0], kinds)
+
+        return reconciled(request, work)
+
+    @app.get("/reconcile/suggest/type", summary="Reconciliation: type suggestions")
+    def suggest_type(request: Request) -> Response:
+        return reconciled(request, lambda query: reconciler.suggest_types((query.get("prefix") or [""])[0]))
+
+    @app.get("/reconcile/suggest/property", summary="Reconciliation: property suggestions")
+    def suggest_property(request: Request) -> Response:
+        return reconciled(request, lambda query: reconciler.suggest_properties((query.get("prefix") or [""])[0]))
+
+    @app.get("/reconcile/properties", summary="Reconciliation: the properties data extension offers for a type")
+    def properties(request: Request) -> Response:
+        def work(query: dict[str, list[str]]) -> Any:
+            limit = query["limit"][0] if query.get("limit") else None
+            if limit is not None and not limit.isdigit():
+                raise BadRequest("limit: a number was expected")
+            return reconciler.proposed(query["type"][0] if query.get("type") else None, int(limit) if limit else None)
+
+        return reconciled(request, work)
+
+    @app.get("/reconcile/preview", summary="Reconciliation: an HTML card of an entity")
+    def preview(request: Request) -> Response:
+        try:
+            body = reconciler.preview((_query(request).get("id") or [""])[0])
+        except BadRequest as err:
+            answer = records.error(request.headers, 400, str(err))
+            return Response(answer.body, status_code=answer.status, headers=answer.headers)
+        return Response(body, media_type=HTML.content_type, headers={"access-control-allow-origin": "*"})
+
+    @app.get("/search", summary="Name search over every spelling: people, groups, places, documents, events")
+    def search(request: Request) -> Response:
+        query = _query(request)
+        text = (query.get("q") or [""])[0]
+        try:
+            kinds = [kinds_of(k, "type")[0] for k in query.get("type", []) if k]
+            limit = (query.get("limit") or ["20"])[0]
+            if not limit.isdigit() or not 1 <= int(limit) <= 100:
+                raise BadRequest("limit: a number from 1 to 100 was expected")
+            found = reconciler.search(text, kinds or None, int(limit)) if text.strip() else None
+        except BadRequest as err:
+            answer = records.error(request.headers, 400, str(err))
+            return Response(answer.body, status_code=answer.status, headers=answer.headers)
+        if _is_browser(request):
+            return Response(reconciler.search_page(text, found), media_type=HTML.content_type)
+        if found is None:
+            answer = records.error(request.headers, 400, "q: a name to search for is missing")
+            return Response(answer.body, status_code=answer.status, headers=answer.headers)
+        return JSONResponse(found, headers={"access-control-allow-origin": "*"})
 
     @app.get("/healthz", summary="Health: the store (up or down) and the served build")
     def healthz() -> Response:
