@@ -9,7 +9,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-from bench import deref, dumps, scale, sparql
+from bench import deref, dumps, reconcile, scale, sparql
 from bench.common import ROOT, prepare
 
 
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", choices=["deref", "sparql", "dumps", "scale"], help="run one benchmark")
+    parser.add_argument("--only", choices=["deref", "sparql", "dumps", "reconcile", "scale"], help="run one benchmark")
     parser.add_argument("--sizes", default="1000,10000,100000", help="documents of each archive of the scale benchmark")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out of the SPARQL benchmark")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> None:
         table = dumps.run(prepared)
         print(table)
         (results / "dumps.md").write_text(table, encoding="utf-8")
+    if args.only in (None, "reconcile"):
+        table = reconcile.run(prepared)
+        print(table)
+        (results / "reconcile.md").write_text(table, encoding="utf-8")
     if args.only in (None, "sparql"):
         table = sparql.run(prepared, args.work, args.seconds, args.connections, args.workers, not args.no_rdflib)
         print(table)

@@ -24,8 +24,9 @@ True
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from typing import NamedTuple
+
+from rapidfuzz.fuzz import ratio
 
 from lod.uris import ascii_fold
 
@@ -82,9 +83,9 @@ def keys(name: str) -> Keys:
 
 def similarity(one: Keys, other: Keys) -> float:
     """How alike two spellings are beyond their keys (0 to 1): in order or in alphabetical order."""
-    in_order = SequenceMatcher(None, one.romanised, other.romanised).ratio()
-    sorted_ = SequenceMatcher(None, one.ordered.replace(" ", ""), other.ordered.replace(" ", "")).ratio()
-    return max(in_order, sorted_)
+    in_order = ratio(one.romanised, other.romanised)
+    sorted_ = ratio(one.ordered.replace(" ", ""), other.ordered.replace(" ", ""))
+    return max(in_order, sorted_) / 100
 
 
 def score(query: Keys, spelling: Keys) -> tuple[float, str]:

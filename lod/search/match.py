@@ -1,23 +1,24 @@
 """Candidates for a name among the spellings of records, ranked, and whether one is clearly right.
 
-Every spelling of every record is kept under its keys (:mod:`lod.search.keys`) and under the
-three-letter pieces of its romanised key, so that a query looks up its own keys and then compares,
-character by character, only the spellings that share enough pieces with it.
+Every spelling of every record is kept under its keys (:mod:`lod.search.keys`); a query looks up
+its own keys, and the most similar romanised spellings (rapidfuzz, in C++) are scored closely.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from lod.search.keys import SCORES, Keys, keys, parts, score
+from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import extract
+
+from lod.search.keys import SCORES, SIMILAR, Keys, keys, parts, score
 
 #: A candidate is the right one (``match``) when it scores at least this, and the next one at
 #: least :data:`APART` less.
 SURE = SCORES["romanised"]
 APART = 10.0
-_PIECES = 3
+NEAREST = 30  # similar spellings compared closely, at most
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class Matcher:
     entities: Sequence[Entity]
     _spellings: list[_Spelling] = field(default_factory=list)
     _by_key: dict[str, list[int]] = field(default_factory=dict)
-    _by_piece: dict[str, list[int]] = field(default_factory=dict)
+    _romanised: list[str] = field(default_factory=list)
+    _ordered: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for entity in self.entities:
@@ -65,8 +67,8 @@ class Matcher:
                 self._spellings.append(_Spelling(entity, printed, found, parts(printed)))
                 for key in dict.fromkeys(found):
                     self._by_key.setdefault(key, []).append(number)
-                for piece in _pieces(found.romanised):
-                    self._by_piece.setdefault(piece, []).append(number)
+                self._romanised.append(found.romanised)
+                self._ordered.append(found.ordered.replace(" ", ""))
 
     def candidates(self, name: str, kinds: Iterable[str] | None = None, limit: int = 10) -> list[Candidate]:
         """The best spelling of each entity that matches ``name`` (or a spelling it gives in brackets),
@@ -85,9 +87,9 @@ class Matcher:
         if not query.folded:
             return []
         numbers = {n for key in dict.fromkeys(query) for n in self._by_key.get(key, ())}
-        pieces = _pieces(query.romanised)
-        shared = Counter(n for piece in pieces for n in self._by_piece.get(piece, ()))
-        numbers |= {n for n, count in shared.items() if count * 3 >= len(pieces)}
+        for key, choices in ((query.romanised, self._romanised), (query.ordered.replace(" ", ""), self._ordered)):
+            found = extract(key, choices, scorer=ratio, score_cutoff=SIMILAR * 100, limit=NEAREST)
+            numbers |= {n for _, _, n in found}  # near in this order of the parts, or in alphabetical order
         best: dict[str, Candidate] = {}
         for number in numbers:
             spelling = self._spellings[number]
@@ -170,8 +172,3 @@ def is_sure(candidates: Sequence[Candidate]) -> bool:
     if not candidates or candidates[0].score < SURE:
         return False
     return len(candidates) == 1 or candidates[1].score <= candidates[0].score - APART
-
-
-def _pieces(text: str) -> set[str]:
-    padded = f" {text} "
-    return {padded[i : i + _PIECES] for i in range(len(padded) - _PIECES + 1)}

@@ -113,7 +113,7 @@ class Reconciler:
         name = query["query"]
         if len(name) > LONGEST:
             raise BadRequest(f"queries.{key}.query: at most {LONGEST} characters")
-        kinds = kinds_of(query.get("type"), f"queries.{key}.type")
+        kinds = kinds_of(query.get("type"), f"queries.{key}.type") if "type" in query else list(NAMED)
         limit = _limit(query.get("limit"), f"queries.{key}.limit")
         wanted = _wanted(query.get("properties"), f"queries.{key}.properties")
         names = self.names()
