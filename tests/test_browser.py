@@ -29,6 +29,7 @@ PAGES = [
     (f"/id/annotation/{DOC}-mention-3", "names Jeong Il-yong"),
     ("/id/person/", "People"),
     ("/ns/", "Vocabulary"),
+    ("/search?q=Kim+Il-sung", "Search"),
     ("/sparql", "SPARQL"),
     (
         "/sparql?"
@@ -104,4 +105,18 @@ def test_document_page_highlights_mentions(browser: Browser, server: str) -> Non
     target = page.eval_on_selector(f"#{DOC}-mention-40", "e => [e.textContent, e.getAttribute('href')]")
     assert target[1].startswith("/id/")
     assert "An hour and a half".lower() in page.inner_text("#text").lower()
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/id/person/kim-du-bong", f"/id/document/{DOC}", "/sparql"])
+def test_the_search_box_on_every_page_finds_a_spelling(browser: Browser, server: str, path: str) -> None:
+    """Typed into the header's box, another spelling of a name leads to the person's page."""
+    page = browser.new_page()
+    page.goto(server.rstrip("/") + path, wait_until="load")
+    page.fill("header input[name=q]", "KIM IL-SUNG")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=*")
+    assert "Search" in page.inner_text("h1")
+    first = page.eval_on_selector("main li a", "e => [e.textContent, e.getAttribute('href')]")
+    assert first == ["Kim Il Sung", f"{server}id/person/kim-il-sung"]
     page.close()
