@@ -169,7 +169,9 @@ def test_empty_names_have_no_candidates(server: str) -> None:
 
 def test_search(server: str) -> None:
     found = httpx.get(f"{server}search", params={"q": "Kim Il-sung"}).json()
-    assert found["results"][0]["id"] == f"{server}id/person/kim-il-sung" and found["results"][0]["kind"] == "person"
+    first = found["results"][0]
+    assert first["id"] == f"{server}id/person/kim-il-sung" and first["kind"] == "person" and first["dates"] == "1957"
+    assert first["matched"] == "Kim Il-sung" and first["level"] == "printed"
     documents = httpx.get(f"{server}search", params={"q": "Puzanov journal", "type": "document"}).json()["results"]
     assert [r["kind"] for r in documents] == ["document"] and "Puzanov" in documents[0]["label"]
     page = httpx.get(f"{server}search", params={"q": "Nam Il"}, headers={"accept": "text/html"})

@@ -254,21 +254,32 @@ class Reconciler:
             raise BadRequest(f"q: at most {LONGEST} characters")
         names = self.names()
         wanted = kinds or list(TYPES)
+        results: list[dict[str, Any]] = []
+        named = [k for k in wanted if k in NAMED]
+        found = names.matcher.candidates(query, named, limit=limit)
+        seen = {c.entity.iri for c in found}
+        more = names.matcher.prefixed(query, named, limit)
+        found += [Candidate(e, 50.0, "words", e.label) for e in more if e.iri not in seen]
         results = []
-        for c in names.matcher.candidates(query, [k for k in wanted if k in NAMED], limit=limit):
+        for c in found:
             results.append({"id": c.entity.iri, "kind": c.entity.kind, "label": c.entity.label, "matched": c.spelling,
-                            "level": c.level, "score": c.score, "description": c.entity.description})  # fmt: skip
-        for entity in names.matcher.prefixed(query, [k for k in wanted if k in NAMED], limit=limit):
-            if all(r["id"] != entity.iri for r in results):
-                results.append({"id": entity.iri, "kind": entity.kind, "label": entity.label, "matched": entity.label,
-                                "level": "words", "score": 50.0, "description": entity.description})  # fmt: skip
+                            "level": c.level, "score": c.score, "description": c.entity.description,
+                            "dates": _years(names.facts(c.entity.iri))})  # fmt: skip
         for iri, kind, label, date in names.texts(query, {k for k in wanted if k not in NAMED}, limit):
             results.append({"id": iri, "kind": kind, "label": label, "matched": label, "level": "words",
-                            "score": 40.0, "description": date})  # fmt: skip
-        return {"query": query, "results": results[: max(limit, 1) * 3]}
+                            "score": 40.0, "description": "", "dates": date})  # fmt: skip
+        return {"query": query, "results": results}
 
     def search_page(self, query: str, found: dict[str, Any] | None) -> bytes:
         return bytes(self._render("search.html", label="Search", query=query, found=found, types=TYPES))
+
+
+def _years(facts: Any) -> str:
+    """The years of the documents that refer to an entity: ``1957`` or ``1956–1958``."""
+    if facts is None or not facts.first or not facts.last:
+        return ""
+    first, last = facts.first[:4], facts.last[:4]
+    return first if first == last else f"{first}–{last}"
 
 
 def _result(
