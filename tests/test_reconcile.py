@@ -36,6 +36,8 @@ def valid(name: str, document: Any) -> Any:
 
 
 def reconcile(server: str, queries: dict[str, Any]) -> dict[str, Any]:
+    """A batch sent as OpenRefine sends it (the batch itself validated), its results validated."""
+    valid("reconciliation-query-batch.json", queries)
     response = httpx.post(f"{server}reconcile", data={"queries": json.dumps(queries)}, timeout=30)
     assert response.status_code == 200, response.text
     assert response.headers["access-control-allow-origin"] == "*"
