@@ -18,6 +18,7 @@ import array
 import datetime
 import fcntl
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -28,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -50,7 +52,7 @@ from lod.store.statistics import Statistics, statistics
 from lod.uris import Uris
 
 Progress = Callable[[str], None]
-LOAD_BYTES = 64 << 20  # N-Quads handed to the bulk loader at once
+LOAD_BUFFER = 1 << 20  # bytes the bulk loader reads at once
 DUMP_CACHE = "cache/dumps.sqlite"
 
 SELECTOR_CHECK = """
@@ -247,35 +249,50 @@ def _make_into(
 
 
 def _load(store: ox.Store, made: Iterable[Made], catalogue: Catalogue, cache: MemberCache, progress: Progress) -> int:
-    """Bulk-load every record graph into ``store``, each triple also into the default graph; how many triples."""
-    quads: list[bytes] = []
-    triples: list[bytes] = []
-    size = count = 0
+    """Bulk-load every record graph into ``store``, each triple also into the default graph; how many triples.
+
+    One bulk load reads the N-Quads of every file as the making processes hand them over: loaded
+    in pieces, each piece made the store compact what it held so far, which cost more and more
+    as it grew (at 100,000 documents, twice what making the records cost)."""
+    count = 0
     problems: list[Violation] = []
 
-    def flush() -> None:
-        store.bulk_load(b"".join(quads), format=ox.RdfFormat.N_QUADS)
-        store.bulk_load(b"".join(triples), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-        quads.clear()
-        triples.clear()
-
-    for number, file in enumerate(made, start=1):
-        problems += file.problems
+    def taken(number: int, file: Made) -> bytes:
+        nonlocal count
+        problems.extend(file.problems)
         catalogue.set_digests((iri, value) for iri, value, _, _ in file.records)
-        for _, _, nquads, ntriples in file.records:
-            quads.append(nquads)
-            triples.append(ntriples)
-            size += len(nquads)
-            count += nquads.count(b"\n")
         cache.put(file.group.key, file.members)
-        if size >= LOAD_BYTES:
-            flush()
-            size = 0
+        count += sum(nquads.count(b"\n") for _, _, nquads, _ in file.records)
         if number % 2000 == 0:
             progress(f"made the records of {number} files, {count} triples")
-    flush()
+        return b"".join(nquads + ntriples for _, _, nquads, ntriples in file.records)  # N-Triples: the default graph
+
+    store.bulk_load(io.BufferedReader(_Stream(taken, made), LOAD_BUFFER), format=ox.RdfFormat.N_QUADS)
     _stop_on(problems)
     return count
+
+
+class _Stream(io.RawIOBase):
+    """The bytes of made files, one file after another, as a file to read."""
+
+    def __init__(self, taken: Callable[[int, Made], bytes], made: Iterable[Made]) -> None:
+        self.taken = taken
+        self.files = enumerate(made, start=1)
+        self.chunk = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.chunk:
+            found = next(self.files, None)
+            if found is None:
+                return 0
+            self.chunk = memoryview(self.taken(*found))
+        size = min(len(buffer), len(self.chunk))
+        buffer[:size] = self.chunk[:size]
+        self.chunk = self.chunk[size:]
+        return size
 
 
 def _update(
