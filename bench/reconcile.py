@@ -83,9 +83,9 @@ def run(prepared: Prepared) -> str:
         found = []
         started = time.monotonic()
         for name in names:
-            query = (
-                "SELECT DISTINCT ?p WHERE { ?p <http://www.cidoc-crm.org/cidoc-crm/P1_is_identified_by>/"
-                "<http://www.cidoc-crm.org/cidoc-crm/P190_has_symbolic_content> ?n . "
+            query = (  # people first: P190 alone would be every text of every record
+                "PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/> SELECT DISTINCT ?p WHERE { "
+                "?p a crm:E21_Person ; crm:P1_is_identified_by ?a . ?a crm:P190_has_symbolic_content ?n . "
                 f"FILTER (LCASE(STR(?n)) = {json.dumps(name.lower())}) }} LIMIT 3"
             )
             rows = http.get(f"{url}/query", params={"query": query}, headers={"accept": SOLUTIONS})
