@@ -77,6 +77,10 @@ def _entry(row: tuple[str, ...]) -> Entry:
     return Entry(iri, path, kind, own, tuple(types.split()), label, tuple(refs.split("\n")) if refs else (), value)
 
 
+def _of_file(db: sqlite3.Connection, name: str) -> list[Entry]:
+    return [_entry(row) for row in db.execute(f"SELECT {_COLUMNS} FROM record WHERE path = ? ORDER BY iri", (name,))]
+
+
 class Catalogue:
     """A build's catalogue: the record files (relative path → SHA-256, in reading order) in memory,
     the entries in ``catalogue.sqlite``."""
@@ -99,8 +103,7 @@ class Catalogue:
 
     def of_file(self, name: str) -> list[Entry]:
         """The entries of one file, in IRI order."""
-        rows = self.db.execute(f"SELECT {_COLUMNS} FROM record WHERE path = ? ORDER BY iri", (name,))
-        return [_entry(row) for row in rows]
+        return _of_file(self.db, name)
 
     def by_file(self) -> Iterator[tuple[str, list[Entry]]]:
         """Every file with entries and its entries (in IRI order), files in path order."""
@@ -294,8 +297,7 @@ class Mains:
         return found
 
     def entries_of(self, name: str) -> list[Entry]:
-        rows = self._connection().execute(f"SELECT {_COLUMNS} FROM record WHERE path = ? ORDER BY iri", (name,))
-        return [_entry(row) for row in rows]
+        return _of_file(self._connection(), name)
 
     def close(self) -> None:
         if self.db is not None and self.pid == os.getpid():

@@ -11,7 +11,6 @@ import json
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from lod.search.match import Candidate, is_sure
 from lod.store.embedded import Build
 from lod.uris import Uris
 from lod.web.harvest import BadRequest
+from lod.web.records import Answer
 
 TYPES = {"person": "Person", "group": "Group", "place": "Place", "document": "Document", "event": "Event"}
 NAMED = ("person", "group", "place")
@@ -44,13 +44,6 @@ MOST_CANDIDATES = 50
 LONGEST = 300  # characters of a name or a prefix
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–/]\s*(\d{4}))?\s*$")
-
-
-@dataclass
-class Answer:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 class Reconciler:
@@ -369,7 +362,6 @@ def wrapped(body: Any, query: Mapping[str, list[str]], status: int = 200) -> Ans
     if callback:
         if not _CALLBACK.match(callback):
             return wrapped({"error": "callback: not a function name"}, {}, 400)
-        return Answer(
-            status, f"/**/{callback}({text});".encode(), {**headers, "content-type": "application/javascript"}
-        )
-    return Answer(status, text.encode(), {**headers, "content-type": "application/json"})
+        script = f"/**/{callback}({text});".encode()
+        return Answer(status, {**headers, "content-type": "application/javascript"}, script)
+    return Answer(status, {**headers, "content-type": "application/json"}, text.encode())
