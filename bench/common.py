@@ -146,9 +146,13 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 600) -
 
 
 @contextmanager
-def running(command: list[str], ready: str, env: dict[str, str] | None = None, seconds: float = 600) -> Iterator[str]:
-    """A server started by ``command`` (``{port}`` is filled in), once ``ready`` (a path on it) answers."""
+def serving(
+    command: list[str], ready: str, env: dict[str, str] | None = None, seconds: float = 600
+) -> Iterator[tuple[str, float, int]]:
+    """A server started by ``command`` (``{port}`` is filled in), once ``ready`` (a path on it)
+    answers: its URL, the seconds it took to answer, and its pid."""
     port = free_port()
+    started = time.monotonic()
     process = subprocess.Popen(
         [part.format(port=port) for part in command],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -156,7 +160,7 @@ def running(command: list[str], ready: str, env: dict[str, str] | None = None, s
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for(url + ready, process, seconds)
-        yield url
+        yield url, time.monotonic() - started, process.pid
     finally:
         process.terminate()
         try:
@@ -165,6 +169,13 @@ def running(command: list[str], ready: str, env: dict[str, str] | None = None, s
             print(f"{command[0]} did not stop within 60 s of SIGTERM: killed", file=sys.stderr)
             process.kill()
             process.wait()
+
+
+@contextmanager
+def running(command: list[str], ready: str, env: dict[str, str] | None = None, seconds: float = 600) -> Iterator[str]:
+    """The URL of a server started by ``command``, once ``ready`` answers (see :func:`serving`)."""
+    with serving(command, ready, env, seconds) as (url, _, _):
+        yield url
 
 
 def lod_server(

@@ -18,8 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from urllib.parse import quote
 import httpx
 import pyoxigraph as ox
 
-from bench.common import BASE, BIN, ROOT, Result, free_port, machine, today, wait_for, wrk
+from bench.common import BASE, BIN, ROOT, Result, machine, serving, today, wrk
 from bench.corpus import write_corpus
 from bench.sparql import TEMPLATES, parameters, queries
 from lod.store.embedded import current_build
@@ -169,26 +168,6 @@ def pss_mb(pid: int) -> float:
     return total / 1024
 
 
-@contextmanager
-def server(command: list[str], ready: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, float, int]]:
-    """A server, its URL, the seconds it took to answer ``ready``, and its pid."""
-    port = free_port()
-    started = time.monotonic()
-    process = subprocess.Popen([c.format(port=port) for c in command], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + ready, process)
-        yield url, time.monotonic() - started, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def workloads(folder: Path) -> tuple[list[str], list[str], list[str], list[str]]:
     """Paths for lod and Oxigraph: people's records (1,000) and the indexed lookups (50 each)."""
     build = current_build(folder / "var")
@@ -209,7 +188,7 @@ def measure(folder: Path, documents: int, seconds: int, connections: int, worker
     records, describe, lookups, ox_paths = workloads(folder)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("LOD_")}, "LOD_QUERY_CACHE": "0"}
     serve = lod(folder, "serve", "--port", "{port}", "--workers", str(workers), "--no-access-log")
-    with server(serve, "/healthz", env) as (url, started, pid), httpx.Client(timeout=60) as http:
+    with serving(serve, "/healthz", env) as (url, started, pid), httpx.Client(timeout=60) as http:
         for path in records + lookups:
             accept = JSON_LD if path.startswith("/data/") else SOLUTIONS
             assert http.get(url + path, headers={"Accept": accept}).status_code == 200, path
@@ -218,7 +197,7 @@ def measure(folder: Path, documents: int, seconds: int, connections: int, worker
         memory = pss_mb(pid)
     command = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(folder / "oxigraph"),
                "--bind", "127.0.0.1:{port}"]  # fmt: skip
-    with server(command, "/query?query=ASK%7B%7D") as (url, _, _):
+    with serving(command, "/query?query=ASK%7B%7D") as (url, _, _):
         ox_records = wrk(f"oxigraph records {documents}", url, describe, "text/turtle", folder, seconds, connections)
         ox_lookups = wrk(f"oxigraph lookups {documents}", url, ox_paths, SOLUTIONS, folder, seconds, connections)
     return Size(documents, int(meta["records"]), int(meta["triples"]), ingest, build, load, rebuild,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lod.search.match import Entity, Matcher, is_sure
+from lod.search.match import Candidate, Entity, Matcher, is_sure
 
 #: People as an authority file records them: one spelling each (two for cover names).
 PEOPLE = {
@@ -122,19 +122,23 @@ def test_a_look_alike_is_never_a_sure_match(spelling: str, missing: str, look_al
     """Without the person named, the nearest other person may be a candidate, never a sure one."""
     without = Matcher([Entity(f"p:{s}", "person", n[0], n) for s, n in PEOPLE.items() if s != missing])
     found = without.candidates(spelling)
-    assert not is_sure(found)
+    assert not is_sure(scores(found))
     assert all(c.level == "fuzzy" for c in found if c.entity.iri == f"p:{look_alike}")
 
 
 def test_sure_only_when_one_candidate_stands_out(matcher: Matcher) -> None:
-    assert is_sure(matcher.candidates("Kim Il"))  # printed exactly; Kim Il Sung is not even near
-    assert is_sure(matcher.candidates("Pak Hon Yong"))
-    assert not is_sure(matcher.candidates("Pak Ui-wan"))  # only a fuzzy match
-    assert not is_sure(matcher.candidates("Kim"))
+    assert is_sure(scores(matcher.candidates("Kim Il")))  # printed exactly; Kim Il Sung is not even near
+    assert is_sure(scores(matcher.candidates("Pak Hon Yong")))
+    assert not is_sure(scores(matcher.candidates("Pak Ui-wan")))  # only a fuzzy match
+    assert not is_sure(scores(matcher.candidates("Kim")))
     twins = Matcher([Entity("p:1", "person", "Kim Chang-man", ()), Entity("p:2", "person", "Kim Chang-man", ())])
-    assert not is_sure(twins.candidates("Kim Chang-man"))  # two people of one name
+    assert not is_sure(scores(twins.candidates("Kim Chang-man")))  # two people of one name
 
 
 def test_kinds_and_empty_names(matcher: Matcher) -> None:
     assert matcher.candidates("Kim Il", kinds=["place"]) == []
     assert matcher.candidates("") == [] and matcher.candidates(" .-- ") == []
+
+
+def scores(found: list[Candidate]) -> list[float]:
+    return [c.score for c in found]

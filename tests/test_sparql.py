@@ -319,6 +319,22 @@ def test_query_workers_cannot_reach_the_network(built_embedded: Settings, listen
     assert received == []
 
 
+def test_a_query_at_start_waits_for_the_workers_outside_its_time_limit(built_embedded: Settings) -> None:
+    """Workers start in the background (the server answers before they are up); a query sent at
+    once waits for the first of them, and its time limit (here shorter than the start) runs after."""
+    from lod.store.querypool import QueryJob, QueryPool
+
+    pool = QueryPool(Path(built_embedded.var_dir), size=1, timeout=0.5)
+    launch = pool._launch
+    pool._launch = lambda: (time.sleep(1.0), launch())[1]  # type: ignore[method-assign]  # a slow start
+    try:
+        pool.start()
+        outcome = asyncio.run(pool.run(QueryJob("ASK { }")))
+        assert outcome.status == "ok", outcome
+    finally:
+        pool.close()
+
+
 def test_a_runaway_query_is_stopped(sparql: Client) -> None:
     started = time.monotonic()
     response = get(sparql, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")

@@ -167,8 +167,8 @@ def _brackets(name: str) -> tuple[str, list[str]]:
     return "".join(outside), [part for part in inside if part.strip() and part.strip().lower() != "sic"]
 
 
-def is_sure(candidates: Sequence[Candidate]) -> bool:
-    """Whether the first candidate is clearly the one: a close spelling, and no other as close."""
-    if not candidates or candidates[0].score < SURE:
+def is_sure(scores: Sequence[float]) -> bool:
+    """Whether the first of these ranked scores is clearly the one: a close spelling, no other as close."""
+    if not scores or scores[0] < SURE:
         return False
-    return len(candidates) == 1 or candidates[1].score <= candidates[0].score - APART
+    return len(scores) == 1 or scores[1] <= scores[0] - APART

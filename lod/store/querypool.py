@@ -28,6 +28,7 @@ from lod.store.queryworker import HEADER, QueryJob, QueryOutcome, receive
 
 __all__ = ["Busy", "QueryJob", "QueryOutcome", "QueryPool", "QueryTimeout"]
 log = logging.getLogger("lod.sparql")
+STARTING = 120.0  # seconds a query waits for the first worker to start
 _WORKER = "import sys; from lod.store.queryworker import main; main(sys.argv[1:])"
 
 
@@ -75,24 +76,26 @@ class QueryPool:
         self._idle: deque[_Worker] = deque()
         self._waiters: deque[asyncio.Future[_Worker]] = deque()
         self._workers: set[_Worker] = set()
-        self._respawning: list[threading.Thread] = []
+        self._spawning: list[threading.Thread] = []
+        self._up = threading.Event()  # a worker has started
         self._waiting = 0
         self._started = False
         self._closed = False
 
     def start(self) -> None:
-        """Start the workers (also done on first use)."""
+        """Start the workers in the background (also done on first use); queries wait for the first."""
         with self._lock:
             if self._started:
                 return
             self._started = True
-        launched = [self._launch() for _ in range(self.size)]
-        for process, sock in launched:
-            self._give(self._ready(process, sock))
+        for _ in range(self.size):
+            self._spawn()
 
     async def run(self, job: QueryJob) -> QueryOutcome:
         """Run a query on an idle worker; :class:`Busy` when too many wait, :class:`QueryTimeout`."""
         self.start()
+        if not self._up.is_set():  # the time limit starts once a worker is there
+            await asyncio.to_thread(self._up.wait, STARTING)
         with self._lock:
             if self._waiting >= self.size + self.queue_limit:
                 raise Busy(f"{self._waiting} queries are running or waiting")
@@ -110,7 +113,8 @@ class QueryPool:
         """Stop every worker (waiting for replacements being started)."""
         with self._lock:
             self._closed = True
-        for thread in self._respawning:
+        self._up.set()
+        for thread in self._spawning:
             thread.join(timeout=30)
         with self._lock:
             workers, self._workers = self._workers, set()
@@ -232,9 +236,14 @@ class QueryPool:
             self._workers.discard(worker)
             if self._closed:
                 return
+        self._spawn(worker.process)
 
-        def respawn() -> None:
-            worker.process.wait(timeout=5)
+    def _spawn(self, stopped: subprocess.Popen[bytes] | None = None) -> None:
+        """Start a worker in the background (once ``stopped`` has exited), trying again while it fails."""
+
+        def spawn() -> None:
+            if stopped is not None:
+                stopped.wait(timeout=5)
             while True:
                 with self._lock:
                     if self._closed:
@@ -251,9 +260,11 @@ class QueryPool:
                 fresh.process.kill()
                 return
             self._give(fresh)
+            self._up.set()
 
-        thread = threading.Thread(target=respawn, daemon=True)
-        self._respawning = [t for t in self._respawning if t.is_alive()] + [thread]
+        thread = threading.Thread(target=spawn, daemon=True)
+        with self._lock:
+            self._spawning = [t for t in self._spawning if t.is_alive()] + [thread]
         thread.start()
 
 

@@ -116,10 +116,8 @@ class Reconciler:
             value = 95.0 if keys(label).folded == keys(name).folded else 60.0
             results.append(_result(iri, label, kind, value, date, [{"id": "name", "value": value}]))
         results.sort(key=lambda r: -r["score"])
+        sure = is_sure([r["score"] for r in results])
         results = results[:limit]
-        sure = is_sure(found) and bool(results) and results[0]["id"] == found[0].entity.iri
-        if sure and len(results) > 1 and results[1]["score"] > results[0]["score"] - 10:
-            sure = False
         for number, result in enumerate(results):
             result["match"] = sure and number == 0
         return results
