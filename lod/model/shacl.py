@@ -151,7 +151,9 @@ class _Compiler:
             self.add(rule, prop, focus, f"FILTER NOT EXISTS {{ ?this {path} [] }} BIND(0 AS {v})")
         elif n is not None:
             self.count(rule, prop, focus, f"OPTIONAL {{ ?this {path} ?x }}", f"COUNT(DISTINCT ?x) < {_int(n)}")
-        if (n := self.g.value(prop, SH.maxCount)) is not None:
+        if (n := self.g.value(prop, SH.maxCount)) is not None and _int(n) == 1:  # no group per focus node
+            self.add(rule, prop, focus, f'?this {path} ?x, ?y . FILTER (!sameTerm(?x, ?y)) BIND("2 or more" AS {v})')
+        elif n is not None:
             self.count(rule, prop, focus, f"?this {path} ?x .", f"COUNT(DISTINCT ?x) > {_int(n)}")
         for datatype in self.g.objects(prop, SH.datatype):
             self.add(
