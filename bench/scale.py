@@ -7,8 +7,8 @@ as N-Quads (gzipped) and loaded by ``oxigraph load`` in the same run, as the ref
 build. Then one page is changed, ingested again and built again (the incremental path). Last,
 ``lod serve`` is started (time until ``/healthz`` answers) and measured with wrk: records
 (people's JSON-LD) and indexed SPARQL lookups, beside an Oxigraph server on the same quads
-(DESCRIBE, the same queries).
-The server's memory is the sum of the proportional set sizes (PSS) of its processes under load.
+(DESCRIBE, the same queries). The server's memory is the sum of the proportional set sizes
+(PSS) of its processes under load.
 """
 
 from __future__ import annotations

@@ -94,15 +94,15 @@ class QueryPool:
     async def run(self, job: QueryJob) -> QueryOutcome:
         """Run a query on an idle worker; :class:`Busy` when too many wait, :class:`QueryTimeout`."""
         self.start()
-        if not self._up.is_set():  # the time limit starts once a worker is there
-            await asyncio.to_thread(self._up.wait, STARTING)
         with self._lock:
             if self._waiting >= self.size + self.queue_limit:
                 raise Busy(f"{self._waiting} queries are running or waiting")
             self._waiting += 1
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
         try:
+            if not self._up.is_set():  # the time limit starts once a worker is there
+                await asyncio.to_thread(self._up.wait, STARTING)
+            deadline = loop.time() + self.timeout
             worker = await self._take(loop, deadline)
             return await self._exchange(loop, worker, job, deadline)
         finally:
