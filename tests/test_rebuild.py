@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +24,9 @@ import pytest
 from bench.common import corpus
 from lod.pipeline import ingest_pages
 from lod.settings import Settings
+from lod.store import catalogue
 from lod.store.build import build
+from lod.store.catalogue import read_catalogue
 from lod.store.embedded import current_build
 
 Edit = Callable[[Path, Path, Settings], None]
@@ -70,6 +74,21 @@ def meta(var: Path) -> dict[str, object]:
     return dict(current_build(var).meta)
 
 
+def lists(var: Path) -> dict[str, bytes]:
+    folder = current_build(var).path / "lists"
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def names(var: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the name index, table by table, in one order."""
+    db = sqlite3.connect(current_build(var).path / "names.sqlite")
+    try:
+        tables = ("entity", "spelling", "text", "mention")
+        return {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
+    finally:
+        db.close()
+
+
 def rebuild(work: Path) -> list[str]:
     messages: list[str] = []
     build(Settings(data_dir=str(work / "corpus-12" / "triples"), var_dir=str(work / "var")), progress=messages.append)
@@ -79,6 +98,7 @@ def rebuild(work: Path) -> list[str]:
 def test_an_unchanged_rebuild_writes_nothing_and_changes_nothing(copy: Path) -> None:
     var = copy / "var"
     before_quads, before_log, before_meta = quads(var), activities(var), meta(var)
+    before_lists, before_names = lists(var), names(var)
     messages = rebuild(copy)
     assert any(m.endswith(" record files, 0 of them new or changed; making the records of 0") for m in messages)
     assert "0 records written anew, 0 removed, the others as before" in messages
@@ -87,6 +107,8 @@ def test_an_unchanged_rebuild_writes_nothing_and_changes_nothing(copy: Path) -> 
     after = meta(var)
     assert after["statistics"] == before_meta["statistics"]
     assert after["dumps"] == before_meta["dumps"]  # the same bytes: sizes and SHA-256 checksums
+    assert lists(var) == before_lists
+    assert names(var) == before_names
 
 
 def change_a_meeting(work: Path, triples: Path, settings: Settings) -> None:
@@ -138,6 +160,8 @@ def test_a_rebuild_writes_exactly_what_changed_and_ends_where_a_fresh_build_ends
     assert meta(var)["statistics"] == meta(fresh)["statistics"]
     assert meta(var)["triples"] == meta(fresh)["triples"]
     assert meta(var)["dumps"] == meta(fresh)["dumps"]
+    assert lists(var) == lists(fresh)
+    assert names(var) == names(fresh)
 
     after = graphs(fresh)
     changed = {g for g in set(before) | set(after) if before.get(g) != after.get(g)}
@@ -163,3 +187,41 @@ def test_the_dumps_of_a_rebuild_read_as_one_stream(copy: Path) -> None:
     dataset.load(gzip.decompress((folder / "lod.ttl.gz").read_bytes()), format=ox.RdfFormat.TURTLE)
     served = ox.Store.read_only(str(current_build(copy / "var").path / "store"))
     assert set(dataset) == set(served.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def test_a_file_whose_stamp_is_as_before_is_not_read_and_one_rewritten_in_place_is(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catalogue, "_SETTLED_NS", 0)  # every stamp counts, however new the file
+    rebuild(copy)  # the copy has new inodes: every file is hashed once more, and stamped
+    path = current_build(copy / "var").path / catalogue.FILE
+    triples = copy / "corpus-12" / "triples"
+    person = sorted((triples / "person").glob("synthetic-*.ttl"))[0]
+    name = person.relative_to(triples).as_posix()
+    with sqlite3.connect(path) as db:  # a checksum the file does not have: only reading it would tell
+        db.execute("UPDATE file SET sha256 = 'not read' WHERE path = ?", (name,))
+    db.close()
+    messages = rebuild(copy)
+    assert any(m.endswith(" record files, 0 of them new or changed; making the records of 0") for m in messages)
+    assert read_catalogue(current_build(copy / "var").path).files[name] == "not read"  # type: ignore[union-attr]
+
+    status = person.stat()
+    text = person.read_text(encoding="utf-8")
+    person.write_text(text.replace('rdfs:label "', 'rdfs:label "X', 1)[:-1], encoding="utf-8")  # same size
+    os.utime(person, ns=(status.st_atime_ns, status.st_mtime_ns))  # and the same modification time
+    assert person.stat().st_size == status.st_size
+    messages = rebuild(copy)
+    assert any(" record files, 1 of them new or changed; " in m for m in messages)  # read, and found changed
+
+
+def test_files_changed_just_before_a_build_are_hashed_by_the_next(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catalogue, "_SETTLED_NS", 300_000_000)
+    triples = copy / "corpus-12" / "triples"
+    time.sleep(0.4)  # the copy's files are settled by now
+    late = sorted((triples / "person").glob("*.ttl"))[0]
+    os.utime(late)
+    rebuild(copy)
+    found = read_catalogue(current_build(copy / "var").path)
+    assert found is not None
+    assert set(found.files) == set(found.stamps) | {late.relative_to(triples).as_posix()}
+    assert late.relative_to(triples).as_posix() not in found.stamps

@@ -11,6 +11,7 @@ spellings of people, groups and places (:class:`lod.search.match.Matcher`).
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ CREATE TABLE entity (
     documents INTEGER NOT NULL, first TEXT, last TEXT, born TEXT, died TEXT, groups TEXT NOT NULL
 );
 CREATE TABLE spelling (iri TEXT NOT NULL, printed TEXT NOT NULL);
+CREATE TABLE mention (iri TEXT NOT NULL, document TEXT NOT NULL, date TEXT, PRIMARY KEY (iri, document));
+CREATE INDEX mention_of_document ON mention (document);
 CREATE VIRTUAL TABLE text USING fts5(iri UNINDEXED, kind UNINDEXED, label, date UNINDEXED, tokenize = 'trigram');
 """
 _PREFIXES = """PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
@@ -52,54 +55,116 @@ ENTITIES = f"""SELECT ?e ?kind (SAMPLE(?l) AS ?label) WHERE {{
     VALUES (?c ?kind) {{ {_NAMED} }} ?e a ?c ; rdfs:label ?l }} GROUP BY ?e ?kind"""
 NOTES = """SELECT ?e ?text WHERE {
     ?e crm:P67i_is_referred_to_by ?n . ?n crm:P2_has_type ?role ; crm:P190_has_symbolic_content ?text }"""
-DOCUMENTS = """SELECT ?e (COUNT(DISTINCT ?d) AS ?n) (MIN(?when) AS ?first) (MAX(?when) AS ?last) WHERE {
+MENTIONS = """SELECT ?e ?d (MIN(?when) AS ?date) WHERE {
     ?d crm:P67_refers_to ?e ; a crm:E31_Document .
     OPTIONAL { ?d crm:P94i_was_created_by/crm:P4_has_time-span/crm:P82a_begin_of_the_begin ?when }
-} GROUP BY ?e"""
+} GROUP BY ?e ?d"""
 LIFE = """SELECT ?e ?event ?when WHERE {
     { ?e crm:P98i_was_born ?x BIND("born" AS ?event) } UNION { ?e crm:P100i_died_in ?x BIND("died" AS ?event) }
     ?x crm:P4_has_time-span/crm:P82a_begin_of_the_begin ?when }"""
 MEMBERS = "SELECT ?e ?g WHERE { ?e crm:P107i_is_current_or_former_member_of ?g }"
 SPELLINGS = "SELECT ?e ?name WHERE { ?e crm:P1_is_identified_by/crm:P190_has_symbolic_content ?name }"
-LABELS = f"""SELECT ?e ?kind (SAMPLE(?l) AS ?label) (MIN(?w) AS ?date) WHERE {{
-    VALUES (?c ?kind) {{ {_TEXTS} }} ?e a ?c ; rdfs:label ?l .
+_CLASSES = ", ".join(f"crm:{c}" for c in TEXTS.values())
+LABELS = f"""SELECT ?e ?c (SAMPLE(?l) AS ?label) (MIN(?w) AS ?date) WHERE {{
+    ?e a ?c . FILTER(?c IN ({_CLASSES})) ?e rdfs:label ?l .
     OPTIONAL {{ ?e crm:P4_has_time-span|(crm:P94i_was_created_by/crm:P4_has_time-span) ?s .
                ?s crm:P82a_begin_of_the_begin ?w }}
-}} GROUP BY ?e ?kind"""
+}} GROUP BY ?e ?c"""  # a FILTER, not VALUES: Oxigraph then starts from ?e where it is given
+_KIND_OF = {f"http://www.cidoc-crm.org/cidoc-crm/{c}": k for k, c in TEXTS.items()}
 
 
-def write_index(store: Queryable, path: Path, concepts: str) -> int:
-    """Write ``path`` (``names.sqlite``) from a built store; how many names it holds.
-    ``concepts`` is the IRI prefix of our concepts (``…/id/concept/``)."""
+def write_index(
+    store: Queryable, path: Path, concepts: str, previous: Path | None = None, only: set[str] | None = None
+) -> None:
+    """Write ``path`` (``names.sqlite``) from a built store. ``concepts`` is the IRI prefix of our
+    concepts (``…/id/concept/``). Given the index of the ``previous`` build and the records whose
+    rows may differ from it (``only``: those the build wrote anew or removed, and every record they
+    refer to or referred to), only their rows are made again."""
     path.unlink(missing_ok=True)
+    again = previous is not None and only is not None and _has_mentions(previous)
+    if previous is not None and again:
+        shutil.copyfile(previous, path)
     db = sqlite3.connect(path)
     try:
-        db.executescript(SCHEMA)
-        entities: dict[str, list[Any]] = {}
-        for iri, kind, label in _rows(store, ENTITIES):
-            assert iri is not None and kind is not None
-            entities[iri] = [iri, kind, label or iri, "", 0, None, None, None, None, []]
-        for iri, text in _rows(store, NOTES.replace("?role", f"<{concepts}role-note>")):
-            if iri in entities and text:
-                entities[iri][3] = text
-        for iri, count, first, last in _rows(store, DOCUMENTS):
-            if iri in entities:
-                entities[iri][4:7] = [int(count or 0), (first or "")[:10] or None, (last or "")[:10] or None]
-        for iri, event, when in _rows(store, LIFE):
-            if iri in entities and when:
-                entities[iri][7 if (event or "").endswith("born") else 8] = when[:10]
-        for iri, group in _rows(store, MEMBERS):
-            if iri in entities and group:
-                entities[iri][9].append(group)
-        rows = ([*row[:9], json.dumps(sorted(row[9]))] for row in entities.values())
-        db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        spellings = [(iri, name) for iri, name in _rows(store, SPELLINGS) if iri in entities and name]
-        db.executemany("INSERT INTO spelling VALUES (?, ?)", spellings)
-        db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", _rows(store, LABELS))
+        scopes = [""]  # every record
+        if not again:
+            db.executescript(SCHEMA)
+        elif only:
+            db.execute("CREATE TEMP TABLE again (iri TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO temp.again VALUES (?)", ((iri,) for iri in only))
+            for table in ("entity", "spelling", "text"):
+                db.execute(f"DELETE FROM {table} WHERE iri IN (SELECT iri FROM temp.again)")
+            db.execute("DELETE FROM mention WHERE document IN (SELECT iri FROM temp.again)")
+            iris = [f"<{iri}>" for iri in sorted(only)]
+            scopes = [" ".join(iris[at : at + _SCOPE]) for at in range(0, len(iris), _SCOPE)]
+        else:
+            scopes = []
+        for scope in scopes:
+            _fill(db, store, concepts, scope)
+        for scope in scopes:  # once every person, group and place is in
+            _mentions(db, store, scope)
+        if scopes:
+            db.execute(
+                "UPDATE entity SET (documents, first, last) = "
+                "(SELECT COUNT(*), MIN(m.date), MAX(m.date) FROM mention m WHERE m.iri = entity.iri)"
+                + (" WHERE iri IN (SELECT iri FROM temp.again)" if again else "")
+            )
         db.commit()
-        return len(entities) + len(spellings)
     finally:
         db.close()
+
+
+_SCOPE = 1_000  # records per query when only some are made again
+
+
+def _fill(db: sqlite3.Connection, store: Queryable, concepts: str, scope: str) -> None:
+    """The rows of the records the queries find: those in ``scope`` (IRIs in SPARQL), or every record."""
+
+    def rows(query: str) -> Iterator[list[str | None]]:
+        return _rows(store, _scoped(query, "?e", scope))
+
+    entities: dict[str, list[Any]] = {}
+    for iri, kind, label in rows(ENTITIES):
+        assert iri is not None and kind is not None
+        entities[iri] = [iri, kind, label or iri, "", 0, None, None, None, None, []]
+    for iri, text in rows(NOTES.replace("?role", f"<{concepts}role-note>")):
+        if iri in entities and text:
+            entities[iri][3] = text
+    for iri, event, when in rows(LIFE):
+        if iri in entities and when:
+            entities[iri][7 if (event or "").endswith("born") else 8] = when[:10]
+    for iri, group in rows(MEMBERS):
+        if iri in entities and group:
+            entities[iri][9].append(group)
+    entity_rows = ([*row[:9], json.dumps(sorted(row[9]))] for row in entities.values())
+    db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
+    spellings = ((iri, name) for iri, name in rows(SPELLINGS) if iri in entities and name)
+    db.executemany("INSERT INTO spelling VALUES (?, ?)", spellings)
+    texts = ((iri, _KIND_OF[str(c)], label, date) for iri, c, label, date in rows(LABELS))
+    db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", texts)
+
+
+def _mentions(db: sqlite3.Connection, store: Queryable, scope: str) -> None:
+    """The people, groups and places the documents in ``scope`` (or every document) mention, with their dates."""
+    found = _rows(store, _scoped(MENTIONS, "?d", scope))
+    rows = ((e, d, (date or "")[:10] or None, e) for e, d, date in found)
+    db.executemany("INSERT INTO mention SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM entity WHERE iri = ?)", rows)
+
+
+def _has_mentions(path: Path) -> bool:
+    """Whether the index at ``path`` can be updated in place (indexes made before mentions cannot)."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'mention'").fetchone() is not None
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+
+
+def _scoped(query: str, variable: str, scope: str) -> str:
+    return query.replace("WHERE {", f"WHERE {{ VALUES {variable} {{ {scope} }}", 1) if scope else query
 
 
 @dataclass(frozen=True)
@@ -120,9 +185,9 @@ class Names:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        rows = self.db.execute("SELECT iri, kind, label, description, documents FROM entity").fetchall()
-        spellings: dict[str, list[str]] = {}
-        for iri, printed in self.db.execute("SELECT iri, printed FROM spelling"):
+        rows = self.db.execute("SELECT iri, kind, label, description, documents FROM entity ORDER BY iri").fetchall()
+        spellings: dict[str, list[str]] = {}  # in one order, however the index was written
+        for iri, printed in self.db.execute("SELECT iri, printed FROM spelling ORDER BY iri, printed"):
             spellings.setdefault(iri, []).append(printed)
         self.entities = {
             iri: Entity(iri, kind, label, tuple(spellings.get(iri, ())), description, documents)
@@ -144,7 +209,8 @@ class Names:
         match = " AND ".join(f'"{w}"' for w in words)
         marks = ",".join("?" * len(kinds))
         rows = self.db.execute(
-            f"SELECT iri, kind, label, date FROM text WHERE text MATCH ? AND kind IN ({marks}) ORDER BY rank LIMIT ?",
+            f"SELECT iri, kind, label, date FROM text WHERE text MATCH ? AND kind IN ({marks}) "
+            "ORDER BY rank, iri LIMIT ?",
             (match, *sorted(kinds), limit),
         )
         return [(iri, kind, label, (date or "")[:10]) for iri, kind, label, date in rows]

@@ -84,6 +84,8 @@ class _Loaded:
     triples: int = 0
     statistics: Statistics = field(default_factory=Statistics)
     dumps: list[Dump] = field(default_factory=list)
+    lists: Path | None = None  # a build whose lists are this one's: no record appeared, went or was renamed
+    touched: set[str] | None = None  # the records that may differ from the previous build's (None: any)
 
 
 def build(
@@ -115,9 +117,11 @@ def build(
             store = _publish(path, settings, uris, loaded, previous_path, progress)
             end_time = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
             loaded.catalogue.commit()
-            summary = record_changes(path, previous_path, path / CATALOGUE, loaded.redirects, build_id, end_time)
+            summary = record_changes(
+                path, previous_path, path / CATALOGUE, loaded.redirects, build_id, end_time, loaded.touched
+            )
             progress(f"changes since the served build: {summary}")
-            _write_lists(path, loaded.catalogue)
+            _write_lists(path, loaded.catalogue, loaded.lists)
             meta = _meta(build_id, settings.base, end_time, store, loaded)
             loaded.catalogue.close()
             (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -238,8 +242,15 @@ def _make_into(
             graphs = sorted(uris.graph_of(iri) or iri for iri in changed)
             found = validate_store(_neighbourhood(store, graphs, catalogue, uris), uris, checks)
             _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
-        progress("writing the name index")
-        write_index(store, path / NAMES, uris.concept(""))
+            loaded.touched = changed | reading.removed  # the others have the digest the previous build logged
+            loaded.lists = start if reading.moved == set() and (start / LISTS).is_dir() else None
+        if loaded.touched is None or start is None or before is None:
+            progress("writing the name index")
+            write_index(store, path / NAMES, uris.concept(""))
+        else:
+            again = _referred(loaded.touched, (before, catalogue))
+            progress(f"writing the name index: the rows of {len(again)} records again")
+            write_index(store, path / NAMES, uris.concept(""), start / NAMES, again)
         store.flush()
         del store
         catalogue.settle()
@@ -331,6 +342,16 @@ def _update(
     loaded.triples = _triples_of(start) + update.quads
     progress(f"{len(changed)} records written anew, {len(removed)} removed, the others as before")
     return changed
+
+
+def _referred(records: set[str], catalogues: tuple[Catalogue, ...]) -> set[str]:
+    """These records and every record they refer to in any of the catalogues."""
+    found = set(records)
+    for catalogue in catalogues:
+        for iri in records:
+            if (entry := catalogue.get(iri)) is not None:
+                found.update(entry.references)
+    return found
 
 
 def _starting_point(previous: Path | None, base: str) -> Path | None:
@@ -459,11 +480,15 @@ def validate_store(store: ox.Store, uris: Uris, checks: list[Check]) -> list[Vio
     return sorted(set(problems), key=lambda v: (v.record, v.rule, v.message))
 
 
-def _write_lists(path: Path, catalogue: Catalogue) -> None:
+def _write_lists(path: Path, catalogue: Catalogue, same: Path | None) -> None:
     """One file per kind, ``slug<TAB>label`` sorted by label, for the paged lists at ``/id/{kind}/``,
     and its index: where each line starts (8 bytes each), so that a page reads only its lines.
-    SQLite sorts, so a list of millions is never all in memory."""
+    SQLite sorts, so a list of millions is never all in memory. The lists of the build ``same``
+    are linked to instead, when they are the same."""
     lists = path / LISTS
+    if same is not None:
+        shutil.copytree(same / LISTS, lists, copy_function=os.link)
+        return
     lists.mkdir()
     catalogue.db.create_function("list_text", 2, _list_text, deterministic=True)
     catalogue.db.create_function("list_key", 2, _list_key, deterministic=True)

@@ -2,10 +2,14 @@
 
 A build reads ``triples/`` through the catalogue of the build before it (``catalogue.sqlite`` in
 each build directory): a file whose bytes have the same SHA-256 is not parsed again, its records'
-entries are taken over. An entry holds what other records may say about the record (its classes
-and label), the records it refers to, the digest of its own triples, and the digest of its whole
-graph as the build made it (its own triples and the class and label of everything it refers to),
-which is the digest the change feed compares.
+entries are taken over. A file whose size, modification time, inode and change time are those the
+previous build saw is not even read: its SHA-256 is taken over too (a file changed less than a
+second before a build read it is read again by the next, as its time may not tell the change).
+
+An entry holds what other records may say about the record (its classes and label), the records it
+refers to, the digest of its own triples, and the digest of its whole graph as the build made it
+(its own triples and the class and label of everything it refers to), which is the digest the change
+feed compares.
 
 The entries stay on disk: a build holds only the list of files in memory, however many records
 there are, and asks the catalogue for the entries of one file or one record at a time.
@@ -17,6 +21,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +37,7 @@ from lod.vocab import RDF, RDFS
 
 FILE = "catalogue.sqlite"
 SCHEMA = """
-CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
+CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, stamp TEXT NOT NULL DEFAULT '');
 CREATE TABLE record (
     iri TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL, slug TEXT NOT NULL,
     own TEXT NOT NULL, types TEXT NOT NULL, label TEXT, refs TEXT NOT NULL, digest TEXT NOT NULL
@@ -41,6 +46,7 @@ CREATE INDEX record_of_file ON record (path, iri);
 """
 _COLUMNS = "iri, path, kind, own, types, label, refs, digest"
 _BATCH = 5_000
+_SETTLED_NS = 1_000_000_000  # a file's stamp is kept once it is this much older than the reading
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = ox.NamedNode(str(RDFS.label))
 Main = tuple[tuple[str, ...], str | None]
@@ -82,12 +88,15 @@ def _of_file(db: sqlite3.Connection, name: str) -> list[Entry]:
 
 
 class Catalogue:
-    """A build's catalogue: the record files (relative path → SHA-256, in reading order) in memory,
-    the entries in ``catalogue.sqlite``."""
+    """A build's catalogue: the record files (relative path → SHA-256, in reading order) and their
+    stamps in memory, the entries in ``catalogue.sqlite``."""
 
-    def __init__(self, path: Path, files: dict[str, str], writable: bool = False) -> None:
+    def __init__(
+        self, path: Path, files: dict[str, str], writable: bool = False, stamps: dict[str, str] | None = None
+    ) -> None:
         self.path = path
         self.files = files
+        self.stamps = stamps or {}
         mode = "rw" if writable else "ro"
         self.db = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, check_same_thread=False)
 
@@ -180,16 +189,24 @@ def read_data(
     """Every record file under ``data_dir`` into a new catalogue at ``target``: a copy of ``previous``
     where files are unchanged, the others parsed (on every core)."""
     files: dict[str, str] = {}
+    stamps: dict[str, str] = {}
     parsed: set[str] = set()
     problems: list[Violation] = []
+    settled = time.time_ns() - _SETTLED_NS
     for path in record_files(data_dir):
         name = path.relative_to(data_dir).as_posix()
         try:
-            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+            status = path.stat()
+            stamp = f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_ctime_ns}"
+            if previous is not None and stamp == previous.stamps.get(name):
+                sha256 = previous.files[name]
+            else:
+                sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as err:
             problems.append(Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}"))
             continue
         files[name] = sha256
+        stamps[name] = stamp if max(status.st_mtime_ns, status.st_ctime_ns) < settled else ""
         if previous is None or previous.files.get(name) != sha256:
             parsed.add(name)
     if previous is not None:
@@ -198,7 +215,7 @@ def read_data(
         with sqlite3.connect(target) as db:
             db.executescript(SCHEMA)
         db.close()
-    catalogue = Catalogue(target, files, writable=True)
+    catalogue = Catalogue(target, files, writable=True, stamps=stamps)
     reading = Reading(catalogue, parsed, problems)
     db = catalogue.db
     before: dict[str, Main] = {}
@@ -208,7 +225,11 @@ def read_data(
             before.update((e.iri, e.main()) for e in catalogue.of_file(name))
         db.executemany("DELETE FROM record WHERE path = ?", ((name,) for name in again))
         db.executemany("DELETE FROM file WHERE path = ?", ((name,) for name in again))
-    db.executemany("INSERT INTO file VALUES (?, ?)", ((name, files[name]) for name in files if name in parsed))
+        if "stamp" not in {row[1] for row in db.execute("PRAGMA table_info(file)")}:  # made before stamps
+            db.execute("ALTER TABLE file ADD COLUMN stamp TEXT NOT NULL DEFAULT ''")
+        kept = (name for name in files if name not in parsed and stamps[name] != previous.stamps.get(name))
+        db.executemany("UPDATE file SET stamp = ? WHERE path = ?", ((stamps[name], name) for name in kept))
+    db.executemany("INSERT INTO file VALUES (?, ?, ?)", ((name, files[name], stamps[name]) for name in parsed))
     fresh = [name for name in files if name in parsed]
     _reader[:] = [(data_dir, uris)]
     now: dict[str, Main] = {}
@@ -259,10 +280,12 @@ def read_catalogue(build_path: Path) -> Catalogue | None:
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            files = dict(db.execute("SELECT path, sha256 FROM file"))
+            columns = {row[1] for row in db.execute("PRAGMA table_info(file)")}
+            stamp = "stamp" if "stamp" in columns else "''"
+            rows = db.execute(f"SELECT path, sha256, {stamp} FROM file").fetchall()
         finally:
             db.close()
-        return Catalogue(path, files)
+        return Catalogue(path, {name: sha for name, sha, _ in rows}, stamps={name: st for name, _, st in rows if st})
     except sqlite3.Error:
         return None
 

@@ -97,15 +97,19 @@ def record_changes(
     redirects: dict[str, str],
     build: str,
     end_time: str,
+    touched: Iterable[str] | None = None,
 ) -> Summary:
     """Write ``path/changes.sqlite``: the log of the build at ``previous`` (if any) and this build's changes.
 
     ``records`` is an SQLite file with a table ``record (iri, kind, digest)``: every record of the
     build (the build's catalogue); ``redirects`` maps the IRI of each merged record to its
-    survivor's. The comparison runs in SQLite, so no list of every record is held in memory.
+    survivor's; ``touched``, when given, holds every record that may differ from the previous
+    build (made anew or gone), and only those are compared (when the previous build has a log).
+    The comparison runs in SQLite, so no list of every record is held in memory.
     """
     log = path / LOG
-    if previous is not None and (previous / LOG).exists():
+    copied = previous is not None and (previous / LOG).exists()
+    if previous is not None and copied:
         shutil.copyfile(previous / LOG, log)
     db = sqlite3.connect(f"file:{log}", uri=True)
     try:
@@ -113,8 +117,14 @@ def record_changes(
         db.execute("ATTACH DATABASE ? AS now", (f"file:{records}?mode=ro",))
         db.execute("CREATE TEMP TABLE kind_order (kind TEXT PRIMARY KEY, position INTEGER)")
         db.executemany("INSERT INTO temp.kind_order VALUES (?, ?)", ((k, i) for i, k in enumerate(KINDS)))
+        then, now = "record", "now.record"
+        if touched is not None and copied:
+            db.execute("CREATE TEMP TABLE touched (iri TEXT PRIMARY KEY)")
+            db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", ((iri,) for iri in touched))
+            then = "(SELECT * FROM record WHERE iri IN (SELECT iri FROM temp.touched))"
+            now = "(SELECT * FROM now.record WHERE iri IN (SELECT iri FROM temp.touched))"
         vanished = db.execute(
-            "SELECT r.kind, r.iri FROM record r WHERE NOT EXISTS (SELECT 1 FROM now.record n WHERE n.iri = r.iri)"
+            f"SELECT r.kind, r.iri FROM {then} r WHERE NOT EXISTS (SELECT 1 FROM now.record n WHERE n.iri = r.iri)"
         ).fetchall()
         moves: list[tuple[str, str, str, str | None]] = []
         for kind, iri in sorted(vanished, key=lambda row: (KINDS.index(row[0]), row[1])):
@@ -126,13 +136,13 @@ def record_changes(
                 moves.append((_kind_of(iri), "Move", iri, redirects[iri]))
         changed = db.execute(
             "SELECT n.kind, CASE WHEN r.iri IS NULL THEN 'Create' ELSE 'Update' END, n.iri, NULL "
-            "FROM now.record n LEFT JOIN record r ON r.iri = n.iri LEFT JOIN temp.kind_order k ON k.kind = n.kind "
+            f"FROM {now} n LEFT JOIN record r ON r.iri = n.iri LEFT JOIN temp.kind_order k ON k.kind = n.kind "
             "WHERE r.iri IS NULL OR r.digest != n.digest ORDER BY k.position, n.iri"
         )
         counts = _append(db, itertools.chain(_rows(changed), moves), build, end_time)
-        db.execute("DELETE FROM record WHERE iri NOT IN (SELECT iri FROM now.record)")
+        db.executemany("DELETE FROM record WHERE iri = ?", ((iri,) for _, iri in vanished))
         db.execute(
-            "INSERT OR REPLACE INTO record SELECT n.iri, n.kind, n.digest FROM now.record n "
+            f"INSERT OR REPLACE INTO record SELECT n.iri, n.kind, n.digest FROM {now} n "
             "WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.iri = n.iri AND r.digest = n.digest)"
         )
         _settle_gone(db, moves, redirects, end_time)
