@@ -89,16 +89,14 @@ def write_index(
         scopes = [""]  # every record
         if not again:
             db.executescript(SCHEMA)
-        elif only:
+        else:
             db.execute("CREATE TEMP TABLE again (iri TEXT PRIMARY KEY)")
-            db.executemany("INSERT INTO temp.again VALUES (?)", ((iri,) for iri in only))
+            db.executemany("INSERT INTO temp.again VALUES (?)", ((iri,) for iri in only or ()))
             for table in ("entity", "spelling", "text"):
                 db.execute(f"DELETE FROM {table} WHERE iri IN (SELECT iri FROM temp.again)")
             db.execute("DELETE FROM mention WHERE document IN (SELECT iri FROM temp.again)")
-            iris = [f"<{iri}>" for iri in sorted(only)]
-            scopes = [" ".join(iris[at : at + _SCOPE]) for at in range(0, len(iris), _SCOPE)]
-        else:
-            scopes = []
+            iris = [f"<{iri}>" for iri in sorted(only or ())]
+            scopes = [" ".join(iris[at : at + _SCOPE]) for at in range(0, len(iris), _SCOPE)]  # none: nothing to do
         for scope in scopes:
             _fill(db, store, concepts, scope)
         for scope in scopes:  # once every person, group and place is in

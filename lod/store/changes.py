@@ -108,9 +108,10 @@ def record_changes(
     The comparison runs in SQLite, so no list of every record is held in memory.
     """
     log = path / LOG
-    copied = previous is not None and (previous / LOG).exists()
-    if previous is not None and copied:
+    copied = False
+    if previous is not None and (previous / LOG).exists():
         shutil.copyfile(previous / LOG, log)
+        copied = True
     db = sqlite3.connect(f"file:{log}", uri=True)
     try:
         db.executescript(SCHEMA)
