@@ -129,17 +129,22 @@ def oxigraph_load(folder: Path) -> float:
     reach ``oxigraph load`` through ``gzip -dc`` in a process of its own, which needs a few percent
     of one core at the rate the loader reads.
     """
-    dump = folder / "store.nq.gz"
-    store = ox.Store.read_only(str(current_build(folder / "var").path / "store"))
-    with gzip.open(dump, "wb", compresslevel=1) as output:
-        store.dump(cast(IO[bytes], output), format=ox.RdfFormat.N_QUADS)
-    del store
+    dump, built = folder / "store.nq.gz", current_build(folder / "var").path / "store"
+    if not dump.exists() or dump.stat().st_mtime < built.stat().st_mtime:  # a whole dump of this build is kept
+        store = ox.Store.read_only(str(built))
+        with gzip.open(dump.with_suffix(".part"), "wb", compresslevel=1) as output:
+            store.dump(cast(IO[bytes], output), format=ox.RdfFormat.N_QUADS)
+        del store
+        dump.with_suffix(".part").rename(dump)
     shutil.rmtree(folder / "oxigraph", ignore_errors=True)
     started = time.monotonic()
     with subprocess.Popen(["gzip", "-dc", str(dump)], stdout=subprocess.PIPE) as unzip:
         command = [str(BIN / "oxigraph"), "load", "--location", str(folder / "oxigraph"), "--format", "nq"]
-        subprocess.run(command, stdin=unzip.stdout, check=True, capture_output=True)
+        loaded = subprocess.run(command, stdin=unzip.stdout, capture_output=True, text=True)
     seconds = time.monotonic() - started
+    if loaded.returncode != 0:  # at 100,000 documents its store takes about 26 GB, beside lod's
+        raise SystemExit(f"oxigraph load failed (free disk: {shutil.disk_usage(folder).free >> 30} GB): "
+                         f"{loaded.stderr.strip()[-2000:]}")  # fmt: skip
     if unzip.returncode != 0:
         raise SystemExit(f"gzip -dc {dump} failed")
     dump.unlink()
@@ -151,7 +156,8 @@ def change_one_page(folder: Path, pages: list[Path]) -> Run:
     page = pages[len(pages) // 2]
     text = page.read_text(encoding="utf-8")
     topic = text.split("informed me about ", 1)[1].split(". ", 1)[0]
-    page.write_text(text.replace(topic, "the supply of tractors to the cooperatives", 1), encoding="utf-8")
+    other = next(t for t in ("the supply of tractors to the cooperatives", "the harvest in the north") if t != topic)
+    page.write_text(text.replace(topic, other, 1), encoding="utf-8")  # a run taken up again changes it again
     started = time.monotonic()
     subprocess.run(lod(folder, "ingest", str(page)), check=True, capture_output=True)
     ingest = time.monotonic() - started

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,20 +141,37 @@ class _Compiler:
             raise LodError(f"shapes: an sh:or or qualified shape the compiler cannot express ({shape})")
         return " ".join(parts)
 
+    def bounds(
+        self,
+        rule: str,
+        prop: Node,
+        focus: list[str],
+        path: str,
+        low: Node | None,
+        high: Node | None,
+        test: Callable[[str], str] = lambda var: "",
+    ) -> None:
+        """Least and most values on ``path`` (that pass ``test``, for a qualified shape). A bound of 1
+        is checked without grouping: a group per focus node holds every node of the class in memory
+        (75 MB at 10,000 documents for the selectors of every annotation, growing with the corpus)."""
+        if low is not None and _int(low) == 1:
+            self.add(rule, prop, focus, f"FILTER NOT EXISTS {{ ?this {path} ?x . {test('?x')} }} BIND(0 AS ?value)")
+        elif low is not None:
+            where = f"OPTIONAL {{ ?this {path} ?x . {test('?x')} }}"
+            self.count(rule, prop, focus, where, f"COUNT(DISTINCT ?x) < {_int(low)}")
+        if high is not None and _int(high) == 1:
+            pair = f"?this {path} ?x, ?y . {test('?x')} {test('?y')} FILTER (!sameTerm(?x, ?y))"
+            self.add(rule, prop, focus, f'{pair} BIND("2 or more" AS ?value)')
+        elif high is not None:
+            self.count(rule, prop, focus, f"?this {path} ?x . {test('?x')}", f"COUNT(DISTINCT ?x) > {_int(high)}")
+
     def property_shape(self, prop: Node, focus: list[str], owner: str) -> None:
         self.unknown(prop)
         path = self.path(self.g.value(prop, SH.path))  # type: ignore[arg-type]
         local = str(list(Collection(self.g, p))[-1] if isinstance(p := self.g.value(prop, SH.path), BNode) else p)
         rule = f"{owner}/{local.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}"
         v = "?value"
-        if (n := self.g.value(prop, SH.minCount)) is not None and _int(n) == 1:  # no grouping: 3× faster
-            self.add(rule, prop, focus, f"FILTER NOT EXISTS {{ ?this {path} [] }} BIND(0 AS {v})")
-        elif n is not None:
-            self.count(rule, prop, focus, f"OPTIONAL {{ ?this {path} ?x }}", f"COUNT(DISTINCT ?x) < {_int(n)}")
-        if (n := self.g.value(prop, SH.maxCount)) is not None and _int(n) == 1:  # no group per focus node
-            self.add(rule, prop, focus, f'?this {path} ?x, ?y . FILTER (!sameTerm(?x, ?y)) BIND("2 or more" AS {v})')
-        elif n is not None:
-            self.count(rule, prop, focus, f"?this {path} ?x .", f"COUNT(DISTINCT ?x) > {_int(n)}")
+        self.bounds(rule, prop, focus, path, self.g.value(prop, SH.minCount), self.g.value(prop, SH.maxCount))
         for datatype in self.g.objects(prop, SH.datatype):
             self.add(
                 rule,
@@ -183,11 +200,12 @@ class _Compiler:
                 rule, prop, focus, f"?this {path} {v} . " + " ".join(f"FILTER NOT EXISTS {{ {t} }}" for t in tests)
             )
         if (qualified := self.g.value(prop, SH.qualifiedValueShape)) is not None:
-            test = self.satisfies(qualified, "?x")
-            low = self.g.value(prop, SH.qualifiedMinCount)
-            high = self.g.value(prop, SH.qualifiedMaxCount)
-            bounds = [f"COUNT(DISTINCT ?x) {op} {_int(n)}" for op, n in (("<", low), (">", high)) if n is not None]
-            self.count(rule, prop, focus, f"OPTIONAL {{ ?this {path} ?x . {test} }}", " || ".join(bounds))
+            low, high = self.g.value(prop, SH.qualifiedMinCount), self.g.value(prop, SH.qualifiedMaxCount)
+
+            def passes(var: str) -> str:  # as a pattern, Oxigraph may start from every node of the class
+                return f"FILTER EXISTS {{ {self.satisfies(qualified, var)} }}"
+
+            self.bounds(rule, prop, focus, path, low, high, passes)
         inner = self.var()
         nested = [f"{f.replace('?this', inner)} {inner} {path} ?this ." for f in focus]
         for node in self.g.objects(prop, SH.node):
