@@ -63,6 +63,14 @@ BROKEN = {
     oa:hasSelector <id/annotation/two-bodies#quote> .
 <id/annotation/two-bodies#quote> a oa:TextQuoteSelector ; oa:exact "" .
 """,
+    "annotation/quote-only": """@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<id/annotation/quote-only> a oa:Annotation ; rdfs:label "x" ; oa:hasBody <id/person/nam-il> ;
+    oa:hasTarget <id/annotation/quote-only#target> .
+<id/annotation/quote-only#target> a oa:SpecificResource ; oa:hasSource <id/person/nam-il#name-1> ;
+    oa:hasSelector <id/annotation/quote-only#quote> .
+<id/annotation/quote-only#quote> a oa:TextQuoteSelector ; oa:exact "Nam Il" .
+""",  # its one fault: no position selector (a qualified count)
     "document/untitled": """@prefix crm: <http://www.cidoc-crm.org/cidoc-crm/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <id/document/untitled> a crm:E31_Document ; rdfs:label "U" ; crm:P67_refers_to <id/concept/meeting> .
