@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from lod.errors import AuthorityError
 from lod.ingest.authority import Authority, Name, load_authorities
 from lod.ingest.names import NameIndex
 from lod.ingest.unresolved import unresolved_names
@@ -89,3 +90,18 @@ def test_bundled_authorities_load_with_their_names() -> None:
     assert {n.text for n in authorities["pak-yen-bin"].names} >= {"Pak Yen Bin [sic]"}
     assert {a.kind for a in authorities.values()} == {"person", "group", "place"}
     assert Path(ROOT / "triples" / "person" / "kim-il-sung.ttl").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('<id/person/x> rdfs:label "X" ;;; nonsense .', r"x\.ttl: not valid Turtle: .*line 2"),
+        ('<id/person/y> rdfs:label "Y" .', r"x\.ttl: no rdfs:label for <.*/id/person/x>"),
+    ],
+)
+def test_an_authority_file_that_cannot_be_read_is_named(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "person").mkdir()
+    prefix = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    (tmp_path / "person" / "x.ttl").write_text(prefix + text + "\n", encoding="utf-8")
+    with pytest.raises(AuthorityError, match=message):
+        load_authorities(tmp_path, Uris(BASE))

@@ -158,8 +158,8 @@ def test_a_rebuild_writes_exactly_what_changed_and_ends_where_a_fresh_build_ends
 
     assert quads(var) == quads(fresh)
     assert meta(var)["statistics"] == meta(fresh)["statistics"]
-    assert meta(var)["triples"] == meta(fresh)["triples"]
-    assert meta(var)["dumps"] == meta(fresh)["dumps"]
+    for key in ("triples", "records", "kinds", "examples", "dumps"):
+        assert meta(var)[key] == meta(fresh)[key], key
     assert lists(var) == lists(fresh)
     assert names(var) == names(fresh)
 
@@ -174,6 +174,33 @@ def test_a_rebuild_writes_exactly_what_changed_and_ends_where_a_fresh_build_ends
     assert {o.replace("/id/", "/data/") for t, o in logged if t == "Delete"} == deleted
     written = len(changed - deleted)
     assert f"{written} records written anew, {len(deleted)} removed, the others as before" in messages
+
+
+def test_a_rebuild_that_cannot_reuse_the_dumps_makes_every_file_again(copy: Path) -> None:
+    triples, var = copy / "corpus-12" / "triples", copy / "var"
+    (current_build(var).path / "dumps" / "index.tsv").unlink()  # as a build made before the index left it
+    change_a_meeting(copy, triples, Settings(data_dir=str(triples), var_dir=str(copy / "scratch")))
+    messages = rebuild(copy)
+    build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
+    files = len(read_catalogue(current_build(var).path).files)
+    assert any(m.endswith(f"of them new or changed; making the records of {files}") for m in messages)
+    assert meta(var)["dumps"] == meta(copy / "fresh")["dumps"]
+    assert quads(var) == quads(copy / "fresh")
+
+
+def test_the_dumps_are_copied_through_user_space_where_the_kernel_cannot(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*args: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    triples, var = copy / "corpus-12" / "triples", copy / "var"
+    change_a_meeting(copy, triples, Settings(data_dir=str(triples), var_dir=str(copy / "scratch")))
+    monkeypatch.setattr(os, "copy_file_range", refused)
+    messages = rebuild(copy)
+    build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
+    assert any(m.endswith("of them new or changed; making the records of 1") for m in messages)
+    assert meta(var)["dumps"] == meta(copy / "fresh")["dumps"]
 
 
 def test_the_dumps_of_a_rebuild_read_as_one_stream(copy: Path) -> None:

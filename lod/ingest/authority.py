@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.exceptions import ParserError
+import pyoxigraph as ox
 
 from lod.errors import AuthorityError
 from lod.uris import Uris
@@ -36,23 +35,27 @@ class Authority:
 
 def read_authority(path: Path, kind: str, uris: Uris) -> Authority:
     """Read one curated record file ``triples/<kind>/<slug>.ttl``."""
-    graph = Graph()
     try:
-        graph.parse(path, format="turtle", publicID=uris.base)
-    except (ParserError, SyntaxError, ValueError) as err:
+        triples = [q.triple for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=uris.base)]
+    except (OSError, SyntaxError, ValueError) as err:
         raise AuthorityError(f"{path}: not valid Turtle: {err}") from None
-    iri = URIRef(uris.thing(kind, path.stem))
-    label = graph.value(iri, RDFS.label)
+    iri = ox.NamedNode(uris.thing(kind, path.stem))
+    label = next((t.object for t in triples if t.subject == iri and t.predicate == _LABEL), None)
     if label is None:
-        raise AuthorityError(f"{path}: no rdfs:label for <{iri}> (the file must describe its own slug)")
-    short = URIRef(uris.concept("short-name"))
-    names = []
-    for appellation in graph.objects(iri, CRM.P1_is_identified_by):
-        content = graph.value(appellation, CRM.P190_has_symbolic_content)
-        if content is not None:
-            names.append(Name(str(content), (appellation, CRM.P2_has_type, short) in graph))
+        raise AuthorityError(f"{path}: no rdfs:label for <{iri.value}> (the file must describe its own slug)")
+    short = ox.NamedNode(uris.concept("short-name"))
+    appellations = [t.object for t in triples if t.subject == iri and t.predicate == _IDENTIFIED_BY]
+    contents = {t.subject: t.object for t in triples if t.predicate == _CONTENT and t.subject in appellations}
+    shorts = {t.subject for t in triples if t.predicate == _TYPE and t.object == short}
+    names = [Name(contents[a].value, a in shorts) for a in dict.fromkeys(appellations) if a in contents]
     names.sort(key=lambda n: (n.is_short, n.text))
-    return Authority(str(iri), kind, path.stem, str(label), tuple(names))
+    return Authority(iri.value, kind, path.stem, label.value, tuple(names))
+
+
+_LABEL = ox.NamedNode(str(RDFS.label))
+_IDENTIFIED_BY = ox.NamedNode(str(CRM.P1_is_identified_by))
+_CONTENT = ox.NamedNode(str(CRM.P190_has_symbolic_content))
+_TYPE = ox.NamedNode(str(CRM.P2_has_type))
 
 
 def load_authorities(data_dir: Path, uris: Uris) -> list[Authority]:

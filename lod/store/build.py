@@ -6,7 +6,7 @@ records. The first build streams every record into a new pyoxigraph store and ru
 shapes, compiled to SPARQL, on all of it. Later builds read only the files whose SHA-256 changed
 (:mod:`lod.store.catalogue`), start from a copy of the served store (hard links, so it costs no
 time) and write only the record graphs that changed (:mod:`lod.store.delta`), validating those
-with the records they refer to; the dumps reuse what they had for unchanged files.
+with the records they refer to; the dumps copy what the previous build's had of the other files.
 
 Nothing is switched unless every step succeeded; a failed build removes its directory, and a
 killed one leaves a partial directory that the next build sweeps away.
@@ -43,17 +43,17 @@ from lod.store.catalogue import FILE as CATALOGUE
 from lod.store.catalogue import Catalogue, Reading, read_catalogue, read_data
 from lod.store.changes import digests, record_changes
 from lod.store.delta import GraphUpdate
-from lod.store.dumps import FOLDER, Dump, MemberCache, group, write_dumps
+from lod.store.dumps import FOLDER, Dump, DumpWriter
 from lod.store.embedded import CURRENT, EMBEDDED, LISTS, META, STORES
 from lod.store.graphs import Made, make_files, stale_files
 from lod.store.publish import publish
 from lod.store.remote import Endpoints, RemoteStore
 from lod.store.statistics import Statistics, statistics
-from lod.uris import Uris
+from lod.uris import KINDS, Uris
 
 Progress = Callable[[str], None]
 LOAD_BUFFER = 1 << 20  # bytes the bulk loader reads at once
-DUMP_CACHE = "cache/dumps.sqlite"
+OLD_DUMP_CACHE = "cache/dumps.sqlite"  # where builds kept dump members before dumps/index.tsv
 
 SELECTOR_CHECK = """
 PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -80,6 +80,9 @@ class BuildResult:
 class _Loaded:
     catalogue: Catalogue
     records: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)  # records by kind
+    created: set[str] = field(default_factory=set)  # records a rebuild wrote that the previous build did not have
+    removed: set[str] = field(default_factory=set)  # records of the previous build that are gone
     redirects: dict[str, str] = field(default_factory=dict)
     triples: int = 0
     statistics: Statistics = field(default_factory=Statistics)
@@ -122,7 +125,7 @@ def build(
             )
             progress(f"changes since the served build: {summary}")
             _write_lists(path, loaded.catalogue, loaded.lists)
-            meta = _meta(build_id, settings.base, end_time, store, loaded)
+            meta = _meta(build_id, uris, end_time, store, loaded)
             loaded.catalogue.close()
             (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         except BaseException:
@@ -136,22 +139,46 @@ def build(
         return BuildResult(build_id, path, loaded.records, loaded.triples)
 
 
-def _meta(build_id: str, base: str, created: str, store: str, loaded: _Loaded) -> dict[str, object]:
+def _meta(build_id: str, uris: Uris, created: str, store: str, loaded: _Loaded) -> dict[str, object]:
     """The build's record, ``build.json``: what it holds, where, and what describes it."""
-    kinds = dict(loaded.catalogue.db.execute("SELECT kind, COUNT(*) FROM record GROUP BY kind"))
     return {
         "id": build_id,
-        "base": base,
+        "base": uris.base,
         "recipe": RECIPE,
         "created": created,
         "store": store,
         "records": loaded.records,
         "triples": loaded.triples,
-        "kinds": kinds,
-        "examples": dict(loaded.catalogue.db.execute("SELECT kind, MIN(slug) FROM record GROUP BY kind")),
+        "kinds": loaded.kinds,
+        "examples": _examples(loaded.catalogue, uris),
         "statistics": loaded.statistics.as_dict(),
         "dumps": [dump.as_dict() for dump in loaded.dumps],
     }
+
+
+def _kinds(loaded: _Loaded, start: Path | None, uris: Uris) -> dict[str, int]:
+    """How many records of each kind the build has: counted in a full build, in a rebuild the
+    previous build's counts with the records that appeared and went."""
+    if start is None or loaded.touched is None:
+        return dict(loaded.catalogue.db.execute("SELECT kind, COUNT(*) FROM record GROUP BY kind"))
+    kinds = dict(json.loads((start / META).read_text(encoding="utf-8"))["kinds"])
+    for records, step in ((loaded.created, 1), (loaded.removed, -1)):
+        for iri in records:
+            kind = (uris.record_of(iri) or ("",))[0]
+            kinds[kind] = kinds.get(kind, 0) + step
+    return {kind: count for kind, count in sorted(kinds.items()) if count}
+
+
+def _examples(catalogue: Catalogue, uris: Uris) -> dict[str, str]:
+    """The first slug of each kind, from the catalogue's index of IRIs (they share the kind's prefix)."""
+    found = {}
+    for kind in KINDS:
+        prefix = uris.thing(kind, "")
+        query = "SELECT MIN(iri) FROM record WHERE iri >= ? AND iri < ?"
+        (first,) = catalogue.db.execute(query, (prefix, prefix[:-1] + "0")).fetchone()  # "0" follows "/"
+        if first is not None:
+            found[kind] = first[len(prefix) :]
+    return dict(sorted(found.items()))
 
 
 def _publish(
@@ -190,12 +217,14 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress, 
     before = read_catalogue(start) if start is not None else None
     progress(f"reading records from {data_dir}/" + (f", unchanged files as in build {start.name}" if start else ""))
     reading = read_data(data_dir, uris, before, path / CATALOGUE)
-    loaded = _Loaded(reading.catalogue, len(reading.catalogue))
+    loaded = _Loaded(reading.catalogue, removed=reading.removed)
     try:
         _stop_on(reading.problems + _check_redirects(data_dir, uris, loaded))
-        if not loaded.records:
+        if loaded.catalogue.db.execute("SELECT 1 FROM record LIMIT 1").fetchone() is None:
             raise BuildError(f"no records in {settings.data_dir}/: nothing to build")
         _make_into(path, settings, uris, progress, loaded, reading, start, before)
+        loaded.kinds = _kinds(loaded, start, uris)
+        loaded.records = sum(loaded.kinds.values())
     except BaseException:
         loaded.catalogue.close()
         raise
@@ -218,16 +247,19 @@ def _make_into(
 ) -> None:
     data_dir = Path(settings.data_dir)
     catalogue = loaded.catalogue
-    stale = stale_files(catalogue, reading)
-    files = len(catalogue.files)
-    progress(f"{files} record files, {len(reading.parsed)} of them new or changed; making the records of {len(stale)}")
-    checks = compile_shapes(settings.base)
-    made = make_files(data_dir, uris, catalogue, stale)  # the processes start before anything is opened
-    cache = MemberCache(Path(settings.var_dir) / DUMP_CACHE)
+    dumps = DumpWriter(path / FOLDER, list(catalogue.files), start / FOLDER if start and before else None)
     try:
+        stale = stale_files(catalogue, reading)
+        if start is not None and not dumps.reuses:
+            progress(f"the dumps of build {start.name} cannot be reused: every file is made again for its dump members")
+            stale = list(catalogue.files)
+        files, parsed = len(catalogue.files), len(reading.parsed)
+        progress(f"{files} record files, {parsed} of them new or changed; making the records of {len(stale)}")
+        checks = compile_shapes(settings.base)
+        made = make_files(data_dir, uris, catalogue, stale)  # the processes start before the store is opened
         if start is None or before is None:  # nothing to start from
             store = ox.Store(str(path / "store"))
-            loaded.triples = _load(store, made, catalogue, cache, progress)
+            loaded.triples = _load(store, made, catalogue, dumps, progress)
             progress(f"validating {loaded.records} records: {len(checks)} SHACL constraints and the text selectors")
             _stop_on(validate_store(store, uris, checks))
             progress("optimising the store")
@@ -237,7 +269,7 @@ def _make_into(
         else:
             ox.Store.read_only(str(start / "store")).backup(str(path / "store"))
             store = ox.Store(str(path / "store"))
-            changed = _update(store, made, loaded, before, reading.removed, start, cache, uris, progress)
+            changed = _update(store, made, loaded, before, reading.removed, start, dumps, uris, progress)
             mine = {"/".join(owner) for iri in changed if (owner := uris.record_of(iri))}
             graphs = sorted(uris.graph_of(iri) or iri for iri in changed)
             found = validate_store(_neighbourhood(store, graphs, catalogue, uris), uris, checks)
@@ -254,12 +286,12 @@ def _make_into(
         store.flush()
         del store
         catalogue.settle()
-        loaded.dumps = _dumps(path, data_dir, uris, catalogue, cache, progress)
+        loaded.dumps = dumps.finish(progress)
     finally:
-        cache.close()
+        dumps.close()
 
 
-def _load(store: ox.Store, made: Iterable[Made], catalogue: Catalogue, cache: MemberCache, progress: Progress) -> int:
+def _load(store: ox.Store, made: Iterable[Made], catalogue: Catalogue, dumps: DumpWriter, progress: Progress) -> int:
     """Bulk-load every record graph into ``store``, each triple also into the default graph; how many triples.
 
     One bulk load reads the N-Quads of every file as the making processes hand them over: loaded
@@ -275,7 +307,7 @@ def _load(store: ox.Store, made: Iterable[Made], catalogue: Catalogue, cache: Me
         nonlocal count
         problems.extend(file.problems)
         catalogue.set_digests((iri, value) for iri, value, _, _ in file.records)
-        cache.put(file.group.key, file.members)
+        dumps.add(file.name, file.members)
         count += sum(nquads.count(b"\n") for _, _, nquads, _ in file.records)
         if number % 2000 == 0:
             progress(f"made the records of {number} files, {count} triples")
@@ -316,7 +348,7 @@ def _update(
     before: Catalogue,
     removed: set[str],
     start: Path,
-    cache: MemberCache,
+    dumps: DumpWriter,
     uris: Uris,
     progress: Progress,
 ) -> set[str]:
@@ -332,9 +364,11 @@ def _update(
             earlier = before.get(iri)
             if earlier is not None and earlier.digest == value:
                 continue
+            if earlier is None:
+                loaded.created.add(iri)
             update.replace(uris.graph_of(iri) or iri, [q.triple for q in ox.parse(nquads, ox.RdfFormat.N_QUADS)])
             changed.add(iri)
-        cache.put(file.group.key, file.members)
+        dumps.add(file.name, file.members)
     _stop_on(problems)
     for iri in sorted(removed):
         update.replace(uris.graph_of(iri) or iri, [])
@@ -427,24 +461,6 @@ def _neighbourhood(store: ox.Store, graphs: list[str], catalogue: Catalogue, uri
         part.extend(quads)
         part.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     return part
-
-
-def _dumps(
-    path: Path, data_dir: Path, uris: Uris, catalogue: Catalogue, cache: MemberCache, progress: Progress
-) -> list[Dump]:
-    """The dumps, from the members of every file: made by this build, or by an earlier one when the
-    file's records are the same (made again here if the cache lost them)."""
-    grouped = {
-        name: group([uris.data(e.kind, e.slug) for e in entries], [e.digest for e in entries])
-        for name, entries in catalogue.by_file()
-    }
-    groups = {name: grouped[name] for name in catalogue.files if name in grouped}  # in reading order
-    lost = [name for name, found in groups.items() if found.key not in cache]
-    if lost:
-        progress(f"making the dump members of {len(lost)} files again")
-        for file in make_files(data_dir, uris, catalogue, lost, workers=1):  # the store is open: no forking
-            cache.put(file.group.key, file.members)
-    return write_dumps(path / FOLDER, list(groups.values()), cache, progress)
 
 
 def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> list[Violation]:
@@ -548,6 +564,7 @@ def _sweep(var_dir: Path, progress: Progress) -> None:
         if path.name != current and not (path / META).exists():
             progress(f"removing the unfinished build {path}")
             shutil.rmtree(path, ignore_errors=True)
+    (var_dir / OLD_DUMP_CACHE).unlink(missing_ok=True)
 
 
 def _switch(var_dir: Path, path: Path) -> None:

@@ -146,7 +146,7 @@ def record_changes(
             f"INSERT OR REPLACE INTO record SELECT n.iri, n.kind, n.digest FROM {now} n "
             "WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.iri = n.iri AND r.digest = n.digest)"
         )
-        _settle_gone(db, moves, redirects, end_time)
+        _settle_gone(db, moves, redirects, end_time, now)
         db.commit()
     finally:
         db.close()
@@ -154,7 +154,11 @@ def record_changes(
 
 
 def _settle_gone(
-    db: sqlite3.Connection, changes: list[tuple[str, str, str, str | None]], redirects: dict[str, str], since: str
+    db: sqlite3.Connection,
+    changes: list[tuple[str, str, str, str | None]],
+    redirects: dict[str, str],
+    since: str,
+    now: str,
 ) -> None:
     """Deleted records answer 410, merged ones 301 (also those merged before they were ever published)."""
     for kind, type_, iri, target in changes:
@@ -165,7 +169,7 @@ def _settle_gone(
     for (iri,) in db.execute("SELECT iri FROM gone WHERE target IS NOT NULL").fetchall():
         if iri not in redirects:  # the redirect was withdrawn: the record stays gone
             db.execute("UPDATE gone SET target = NULL WHERE iri = ?", (iri,))
-    db.execute("DELETE FROM gone WHERE iri IN (SELECT iri FROM now.record)")
+    db.execute(f"DELETE FROM gone WHERE iri IN (SELECT iri FROM {now})")  # they came back
 
 
 def _kind_of(iri: str) -> str:
@@ -186,17 +190,22 @@ def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[str, str, str, str | None]]:
 def _append(
     db: sqlite3.Connection, changes: Iterable[tuple[str, str, str, str | None]], build: str, end: str
 ) -> dict[str, int]:
-    """Add the changes as activities, in order; how many of each type."""
-    (seq,) = db.execute("SELECT COUNT(*) FROM activity").fetchone()
-    kind_seq = dict(db.execute("SELECT kind, COUNT(*) FROM activity GROUP BY kind").fetchall())
+    """Add the changes as activities, in order; how many of each type. The numbers go on from the
+    log's last ones, found through its indexes, so a build that changed little reads little of it."""
+    (last,) = db.execute("SELECT MAX(seq) FROM activity").fetchone()
+    seq = 0 if last is None else last + 1
+    kind_seq: dict[str, int] = {}
     counts = dict.fromkeys(("Create", "Update", "Delete", "Move"), 0)
 
     def rows() -> Iterator[tuple[object, ...]]:
         nonlocal seq
         for kind, type_, iri, target in changes:
-            yield seq, kind, kind_seq.get(kind, 0), type_, iri, target, end, build
+            if kind not in kind_seq:
+                (last,) = db.execute("SELECT MAX(kind_seq) FROM activity WHERE kind = ?", (kind,)).fetchone()
+                kind_seq[kind] = 0 if last is None else last + 1
+            yield seq, kind, kind_seq[kind], type_, iri, target, end, build
             seq += 1
-            kind_seq[kind] = kind_seq.get(kind, 0) + 1
+            kind_seq[kind] += 1
             counts[type_] += 1
 
     db.executemany("INSERT INTO activity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows())

@@ -8,9 +8,11 @@
 
 Records come file by file (the order of ``triples/``), each file's records in IRI order, so the
 same data gives the same files; each file's records are one gzip member of each dump (a gzip file
-may hold many; every gzip reader reads them as one stream), so a build reuses the members of
-unchanged files. The Turtle dump declares its prefixes once, at the start. Sizes and SHA-256 checksums go
-into the build's record and the dataset description.
+may hold many; every gzip reader reads them as one stream). The dumps are written as the build
+makes the files, and ``dumps/index.tsv`` says where each file's members are: a build that does not
+make a file again copies its members from the previous build's dumps (in the kernel, ranges of
+unchanged files at once). The Turtle dump declares its prefixes once, at the start. Sizes and
+SHA-256 checksums go into the build's record and the dataset description.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import sqlite3
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -58,28 +60,125 @@ class Dump:
 Members = tuple[bytes, bytes, bytes]
 
 
-def write_dumps(folder: Path, groups: list[Group], cache: MemberCache, progress: Callable[[str], None]) -> list[Dump]:
-    """Write the three dumps into ``folder`` from the members of ``groups`` in ``cache``, and describe them."""
-    folder.mkdir(exist_ok=True)
-    with (
-        (folder / "lod.nq.gz").open("wb") as nq,
-        (folder / "lod.ttl.gz").open("wb") as ttl,
-        (folder / "lod.jsonl.gz").open("wb") as jsonl,
-    ):
-        ttl.write(gzip.compress(_prefixes(), mtime=0))
-        for group in groups:
-            found = cache.get(group.key)
-            if found is None:
-                raise LodError(f"the dump members of {group.first} are missing from {cache.path}")
-            for output, member in zip((nq, ttl, jsonl), found, strict=True):
-                output.write(member)
-    cache.keep_only({group.key for group in groups})
-    progress(f"dumps written: {len(groups)} files")
-    return [
-        _described(folder / "lod.nq.gz", "application/n-quads", "every record, one named graph each"),
-        _described(folder / "lod.ttl.gz", "text/turtle", "the merged default graph"),
-        _described(folder / "lod.jsonl.gz", "application/jsonl", "every record as Linked Art JSON-LD"),
-    ]
+NAMES = ("lod.nq.gz", "lod.ttl.gz", "lod.jsonl.gz")
+INDEX = "index.tsv"  # file<TAB>offset and length of its member in each dump (not served)
+
+
+class DumpWriter:
+    """The three dumps of a build, written file by file in reading order: the members of the files
+    the build makes, and for every other file its members in the previous build's dumps."""
+
+    def __init__(self, folder: Path, order: list[str], previous: Path | None) -> None:
+        folder.mkdir(exist_ok=True)
+        self.folder = folder
+        self.order = iter(order)
+        self.kept = _read_index(previous) if previous is not None else None
+        self.sources = [(previous / name).open("rb") for name in NAMES] if previous and self.kept is not None else []
+        self.outputs = [(folder / name).open("wb") for name in NAMES]
+        self.index = (folder / INDEX).open("w", encoding="utf-8")
+        self.index.write(f"{_CODE}\n")
+        prefixes = gzip.compress(_prefixes(), mtime=0)
+        self.outputs[1].write(prefixes)
+        self.outputs[1].flush()  # nothing buffered when the making processes are forked
+        self.at = [0, len(prefixes), 0]  # where the next member goes in each dump
+        self.pending: list[tuple[int, int]] = []  # ranges of the previous dumps still to copy
+        self.files = 0
+
+    @property
+    def reuses(self) -> bool:
+        """Whether the previous build's dumps give the members of the files not made again."""
+        return self.kept is not None
+
+    def add(self, name: str, found: Members) -> None:
+        """The members of the file ``name`` as this build made them; the files before it are kept."""
+        for earlier in self.order:
+            if earlier == name:
+                break
+            self._keep(earlier)
+        else:
+            raise LodError(f"the dumps were given {name}, which is not the next record file")
+        self._copy()
+        self._place(name, [len(member) for member in found])
+        for output, member in zip(self.outputs, found, strict=True):
+            output.write(member)
+
+    def finish(self, progress: Callable[[str], None]) -> list[Dump]:
+        """Keep the files after the last one made, close the dumps and describe them."""
+        for name in self.order:
+            self._keep(name)
+        self._copy()
+        self.close()
+        progress(f"dumps written: {self.files} files")
+        return [
+            _described(self.folder / "lod.nq.gz", "application/n-quads", "every record, one named graph each"),
+            _described(self.folder / "lod.ttl.gz", "text/turtle", "the merged default graph"),
+            _described(self.folder / "lod.jsonl.gz", "application/jsonl", "every record as Linked Art JSON-LD"),
+        ]
+
+    def close(self) -> None:
+        for file in (*self.outputs, *self.sources, self.index):
+            file.close()
+
+    def _keep(self, name: str) -> None:
+        ranges = self.kept.get(name) if self.kept is not None else None
+        if ranges is None:
+            raise LodError(f"the previous build's dumps have no members of {name}, and this build did not make them")
+        self._place(name, [length for _, length in ranges])
+        if self.pending and all(at + length == r[0] for (at, length), r in zip(self.pending, ranges, strict=True)):
+            self.pending = [(at, length + r[1]) for (at, length), r in zip(self.pending, ranges, strict=True)]
+        else:
+            self._copy()
+            self.pending = list(ranges)
+
+    def _place(self, name: str, lengths: list[int]) -> None:
+        """Index the members of ``name`` at the ends of the dumps."""
+        self.index.write("\t".join([name, *(f"{at}\t{n}" for at, n in zip(self.at, lengths, strict=True))]) + "\n")
+        self.at = [at + n for at, n in zip(self.at, lengths, strict=True)]
+        self.files += 1
+
+    def _copy(self) -> None:
+        if self.pending:
+            for source, output, (at, length) in zip(self.sources, self.outputs, self.pending, strict=True):
+                output.flush()
+                _copy_range(source, output, at, length)
+            self.pending = []
+
+
+def _read_index(folder: Path) -> dict[str, list[tuple[int, int]]] | None:
+    """Where each file's members are in the dumps of ``folder``, or None when they cannot be
+    reused: no index (dumps made before it), or members written by other code."""
+    try:
+        lines = (folder / INDEX).read_text(encoding="utf-8").splitlines()
+        if not lines or lines[0] != _CODE or not all((folder / name).is_file() for name in NAMES):
+            return None
+        found = {}
+        for line in lines[1:]:
+            name, *numbers = line.split("\t")
+            values = [int(n) for n in numbers]
+            found[name] = [(values[i], values[i + 1]) for i in range(0, 6, 2)]
+        return found
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _copy_range(source: BinaryIO, output: BinaryIO, at: int, length: int) -> None:
+    """``length`` bytes of ``source`` from ``at`` to the end of ``output``, in the kernel where it can."""
+    end = at + length
+    try:
+        while at < end:
+            copied = os.copy_file_range(source.fileno(), output.fileno(), end - at, at)
+            if copied == 0:
+                raise LodError(f"{source.name} ends before byte {end}: its index does not match it")
+            at += copied
+    except OSError:  # another file system: through user space
+        source.seek(at)
+        while at < end:
+            chunk = source.read(min(_CHUNK, end - at))
+            if not chunk:
+                raise LodError(f"{source.name} ends before byte {end}: its index does not match it") from None
+            output.write(chunk)
+            at += len(chunk)
+    output.seek(0, os.SEEK_END)
 
 
 @dataclass(frozen=True)
@@ -121,37 +220,6 @@ def _line(quads: list[ox.Quad], graph: str, uris: Uris) -> bytes:
     triples = {(plain(q.subject), plain(q.predicate), plain(q.object)) for q in quads}  # the writer orders them
     document = record_jsonld(triples, root, uris)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-
-
-class MemberCache:
-    """Dump members by key, in ``var/cache/dumps.sqlite``, shared by the builds of a ``var/`` directory."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.db = sqlite3.connect(path)
-        self.db.execute("CREATE TABLE IF NOT EXISTS member (key TEXT PRIMARY KEY, nq BLOB, ttl BLOB, jsonl BLOB)")
-
-    def __contains__(self, key: object) -> bool:
-        return self.db.execute("SELECT 1 FROM member WHERE key = ?", (key,)).fetchone() is not None
-
-    def get(self, key: str) -> Members | None:
-        row = self.db.execute("SELECT nq, ttl, jsonl FROM member WHERE key = ?", (key,)).fetchone()
-        return (row[0], row[1], row[2]) if row else None
-
-    def put(self, key: str, members: Members) -> None:
-        self.db.execute("INSERT OR REPLACE INTO member VALUES (?, ?, ?, ?)", (key, *members))
-
-    def keep_only(self, keys: set[str]) -> None:
-        """Forget every member no group of this build has."""
-        self.db.execute("CREATE TEMP TABLE kept (key TEXT PRIMARY KEY)")
-        self.db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((k,) for k in keys))
-        self.db.execute("DELETE FROM member WHERE key NOT IN (SELECT key FROM kept)")
-        self.db.execute("DROP TABLE kept")
-        self.db.commit()
-
-    def close(self) -> None:
-        self.db.close()
 
 
 def _code() -> str:
