@@ -99,6 +99,7 @@ def test_an_unchanged_rebuild_writes_nothing_and_changes_nothing(copy: Path) -> 
     var = copy / "var"
     before_quads, before_log, before_meta = quads(var), activities(var), meta(var)
     before_lists, before_names = lists(var), names(var)
+    before_files = {path.name: path.stat().st_ino for path in (current_build(var).path / "lists").iterdir()}
     messages = rebuild(copy)
     assert any(m.endswith(" record files, 0 of them new or changed; making the records of 0") for m in messages)
     assert "0 records written anew, 0 removed, the others as before" in messages
@@ -108,6 +109,7 @@ def test_an_unchanged_rebuild_writes_nothing_and_changes_nothing(copy: Path) -> 
     assert after["statistics"] == before_meta["statistics"]
     assert after["dumps"] == before_meta["dumps"]  # the same bytes: sizes and SHA-256 checksums
     assert lists(var) == before_lists
+    assert {path.name: path.stat().st_ino for path in (current_build(var).path / "lists").iterdir()} == before_files
     assert names(var) == before_names
 
 

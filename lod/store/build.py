@@ -87,7 +87,8 @@ class _Loaded:
     triples: int = 0
     statistics: Statistics = field(default_factory=Statistics)
     dumps: list[Dump] = field(default_factory=list)
-    lists: Path | None = None  # a build whose lists are this one's: no record appeared, went or was renamed
+    lists: Path | None = None  # the previous build, whose lists of the kinds not in ``moved`` are this one's
+    moved: set[str] = field(default_factory=set)  # kinds with a record that appeared, went or was renamed
     touched: set[str] | None = None  # the records that may differ from the previous build's (None: any)
 
 
@@ -124,7 +125,7 @@ def build(
                 path, previous_path, path / CATALOGUE, loaded.redirects, build_id, end_time, loaded.touched
             )
             progress(f"changes since the served build: {summary}")
-            _write_lists(path, loaded.catalogue, loaded.lists)
+            _write_lists(path, loaded.catalogue, loaded.lists, loaded.moved)
             meta = _meta(build_id, uris, end_time, store, loaded)
             loaded.catalogue.close()
             (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -275,7 +276,8 @@ def _make_into(
             found = validate_store(_neighbourhood(store, graphs, catalogue, uris), uris, checks)
             _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
             loaded.touched = changed | reading.removed  # the others have the digest the previous build logged
-            loaded.lists = start if reading.moved == set() and (start / LISTS).is_dir() else None
+            loaded.lists = start if (start / LISTS).is_dir() else None
+            loaded.moved = {owner[0] for iri in reading.moved or () if (owner := uris.record_of(iri))}
         if loaded.touched is None or start is None or before is None:
             progress("writing the name index")
             write_index(store, path / NAMES, uris.concept(""))
@@ -496,19 +498,29 @@ def validate_store(store: ox.Store, uris: Uris, checks: list[Check]) -> list[Vio
     return sorted(set(problems), key=lambda v: (v.record, v.rule, v.message))
 
 
-def _write_lists(path: Path, catalogue: Catalogue, same: Path | None) -> None:
+def _write_lists(path: Path, catalogue: Catalogue, same: Path | None, moved: set[str]) -> None:
     """One file per kind, ``slug<TAB>label`` sorted by label, for the paged lists at ``/id/{kind}/``,
     and its index: where each line starts (8 bytes each), so that a page reads only its lines.
     SQLite sorts, so a list of millions is never all in memory. The lists of the build ``same``
-    are linked to instead, when they are the same."""
+    are linked to instead, for every kind not in ``moved``."""
     lists = path / LISTS
-    if same is not None:
-        shutil.copytree(same / LISTS, lists, copy_function=os.link)
-        return
     lists.mkdir()
+    kinds = set(KINDS)
+    if same is not None:
+        kinds = moved
+        for kept in (same / LISTS).iterdir():
+            if kept.stem not in moved:
+                os.link(kept, lists / kept.name)
+    if not kinds:
+        return
     catalogue.db.create_function("list_text", 2, _list_text, deterministic=True)
     catalogue.db.create_function("list_key", 2, _list_key, deterministic=True)
-    rows = catalogue.rows("kind, slug, list_text(label, slug)", order="kind, list_key(label, slug), slug")
+    marks = ", ".join("?" * len(kinds))
+    rows = catalogue.db.execute(
+        f"SELECT kind, slug, list_text(label, slug) FROM record WHERE kind IN ({marks}) "
+        "ORDER BY kind, list_key(label, slug), slug",
+        sorted(kinds),
+    )
     for kind, kind_rows in itertools.groupby(rows, key=lambda row: row[0]):
         offsets = array.array("Q")
         at = 0
