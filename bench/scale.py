@@ -63,6 +63,7 @@ class Size:
     lod_lookups: Result
     oxigraph_records: Result
     oxigraph_lookups: Result
+    reused: tuple[str, ...] = ()  # stages taken from an earlier run (--reuse)
 
 
 def timed(command: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> Run:
@@ -108,6 +109,7 @@ class Stages:
     def __init__(self, folder: Path, reuse: bool) -> None:
         self.path = folder / "stages.json"
         self.done: dict[str, Any] = json.loads(self.path.read_text()) if reuse and self.path.exists() else {}
+        self.reused = tuple(self.done)
 
     def __contains__(self, name: str) -> bool:
         return name in self.done
@@ -217,7 +219,7 @@ def measure(folder: Path, documents: int, seconds: int, connections: int, worker
         ox_records = wrk(f"oxigraph records {documents}", url, describe, "text/turtle", folder, seconds, connections)
         ox_lookups = wrk(f"oxigraph lookups {documents}", url, ox_paths, SOLUTIONS, folder, seconds, connections)
     return Size(documents, int(meta["records"]), int(meta["triples"]), ingest, build, load, rebuild,
-                started, memory, lod_records, lod_lookups, ox_records, ox_lookups)  # fmt: skip
+                started, memory, lod_records, lod_lookups, ox_records, ox_lookups, done.reused)  # fmt: skip
 
 
 def run(work: Path, sizes: list[int], seconds: int, connections: int, workers: int, reuse: bool) -> str:
@@ -272,6 +274,11 @@ def table(results: list[Size], seconds: int, connections: int, workers: int) -> 
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         + "\n".join(rows)
         + f"\n\n{growth}\n"
+        + "".join(
+            f"\n{r.documents:,} documents: {', '.join(r.reused)} taken from an earlier run (--reuse).\n"
+            for r in results
+            if r.reused
+        )
     )
 
 

@@ -261,7 +261,7 @@ def _make_into(
         if start is None or before is None:  # nothing to start from
             store = ox.Store(str(path / "store"))
             loaded.triples = _load(store, made, catalogue, dumps, progress)
-            progress(f"validating {loaded.records} records: {len(checks)} SHACL constraints and the text selectors")
+            progress(f"validating every record: {len(checks)} SHACL constraints and the text selectors")
             _stop_on(validate_store(store, uris, checks))
             progress("optimising the store")
             store.optimize()
