@@ -178,9 +178,21 @@ def test_a_rebuild_writes_exactly_what_changed_and_ends_where_a_fresh_build_ends
     assert f"{written} records written anew, {len(deleted)} removed, the others as before" in messages
 
 
-def test_a_rebuild_that_cannot_reuse_the_dumps_makes_every_file_again(copy: Path) -> None:
+def no_index(dumps: Path) -> None:
+    (dumps / "index.tsv").unlink()  # as a build made before the index left it
+
+
+def cut_short(dumps: Path) -> None:
+    data = (dumps / "lod.nq.gz").read_bytes()
+    (dumps / "lod.nq.gz").write_bytes(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("damage", [no_index, cut_short])
+def test_a_rebuild_that_cannot_reuse_the_dumps_makes_every_file_again(
+    copy: Path, damage: Callable[[Path], None]
+) -> None:
     triples, var = copy / "corpus-12" / "triples", copy / "var"
-    (current_build(var).path / "dumps" / "index.tsv").unlink()  # as a build made before the index left it
+    damage(current_build(var).path / "dumps")
     change_a_meeting(copy, triples, Settings(data_dir=str(triples), var_dir=str(copy / "scratch")))
     messages = rebuild(copy)
     build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))

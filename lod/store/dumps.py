@@ -19,20 +19,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import pyoxigraph as ox
-
 from lod.errors import LodError
-from lod.model.jsonld import record_jsonld
-from lod.model.terms import plain
-from lod.uris import Uris
-from lod.vocab import ONTOLOGY_DIR, PREFIXES
+from lod.store.members import CODE, Group, Members, group, members, prefixes
+
+__all__ = ["FOLDER", "Dump", "DumpWriter", "Group", "Members", "group", "members", "read_dumps"]
 
 FOLDER = "dumps"
 _CHUNK = 1 << 20
@@ -56,10 +52,6 @@ class Dump:
         return asdict(self)
 
 
-#: A group's members of the three dumps: N-Quads, Turtle, JSON Lines, each one gzip member.
-Members = tuple[bytes, bytes, bytes]
-
-
 NAMES = ("lod.nq.gz", "lod.ttl.gz", "lod.jsonl.gz")
 INDEX = "index.tsv"  # file<TAB>offset and length of its member in each dump (not served)
 
@@ -76,11 +68,11 @@ class DumpWriter:
         self.sources = [(previous / name).open("rb") for name in NAMES] if previous and self.kept is not None else []
         self.outputs = [(folder / name).open("wb") for name in NAMES]
         self.index = (folder / INDEX).open("w", encoding="utf-8")
-        self.index.write(f"{_CODE}\n")
-        prefixes = gzip.compress(_prefixes(), mtime=0)
-        self.outputs[1].write(prefixes)
+        self.index.write(f"{CODE}\n")
+        header = gzip.compress(prefixes(), mtime=0)
+        self.outputs[1].write(header)
         self.outputs[1].flush()  # nothing buffered when the making processes are forked
-        self.at = [0, len(prefixes), 0]  # where the next member goes in each dump
+        self.at = [0, len(header), 0]  # where the next member goes in each dump
         self.pending: list[tuple[int, int]] = []  # ranges of the previous dumps still to copy
         self.files = 0
 
@@ -146,17 +138,20 @@ class DumpWriter:
 
 def _read_index(folder: Path) -> dict[str, list[tuple[int, int]]] | None:
     """Where each file's members are in the dumps of ``folder``, or None when they cannot be
-    reused: no index (dumps made before it), or members written by other code."""
+    reused: no index (dumps made before it), members written by other code, or dumps that do not
+    end where the index says (cut short or written over)."""
     try:
         lines = (folder / INDEX).read_text(encoding="utf-8").splitlines()
-        if not lines or lines[0] != _CODE or not all((folder / name).is_file() for name in NAMES):
+        if not lines or lines[0] != CODE:
             return None
         found = {}
         for line in lines[1:]:
             name, *numbers = line.split("\t")
             values = [int(n) for n in numbers]
             found[name] = [(values[i], values[i + 1]) for i in range(0, 6, 2)]
-        return found
+        ends = [max((r[i][0] + r[i][1] for r in found.values()), default=0) for i in range(len(NAMES))]
+        sizes = [(folder / name).stat().st_size for name in NAMES]
+        return found if all(end == size or not found for end, size in zip(ends, sizes, strict=True)) else None
     except (OSError, ValueError, IndexError):
         return None
 
@@ -181,56 +176,6 @@ def _copy_range(source: BinaryIO, output: BinaryIO, at: int, length: int) -> Non
     output.seek(0, os.SEEK_END)
 
 
-@dataclass(frozen=True)
-class Group:
-    """Records dumped together (the first graph's name) and the key of their dump members."""
-
-    key: str
-    first: str
-
-
-def group(graphs: list[str], digests: list[str]) -> Group:
-    """The group of these record graphs with these digests: its key changes when any of them does."""
-    key = hashlib.sha256("\n".join([_CODE, *graphs, *digests]).encode()).hexdigest()
-    return Group(key, graphs[0])
-
-
-def members(graphs: list[tuple[str, list[ox.Quad]]], nquads: bytes, uris: Uris) -> Members:
-    """The N-Quads (``nquads``, already written), Turtle and JSON Lines of some record graphs, each
-    compressed as one gzip member."""
-    quads = [q for _, found in graphs for q in found]
-    turtle = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    body = b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix"))
-    lines = b"".join(_line(found, name, uris) for name, found in graphs)
-    return (_compress(nquads), _compress(body), _compress(lines))
-
-
-def _compress(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=6, mtime=0)
-
-
-def _prefixes() -> bytes:
-    """The Turtle dump starts with every prefix; its members then leave theirs out."""
-    return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()).encode()
-
-
-def _line(quads: list[ox.Quad], graph: str, uris: Uris) -> bytes:
-    kind, slug = uris.record_of(graph) or ("", "")
-    root = uris.thing(kind, slug)
-    triples = {(plain(q.subject), plain(q.predicate), plain(q.object)) for q in quads}  # the writer orders them
-    document = record_jsonld(triples, root, uris)
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-
-
-def _code() -> str:
-    """A digest of the code and contexts that write the members, so that changing them makes them anew."""
-    from lod.model import compact, jsonld, terms
-
-    sources = [Path(__file__), Path(jsonld.__file__), Path(compact.__file__), Path(terms.__file__)]
-    contexts = (jsonld.linked_art_context(), (ONTOLOGY_DIR / "lod.jsonld").read_text(encoding="utf-8"), PREFIXES)
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sources) + repr(contexts).encode()).hexdigest()
-
-
 def _described(path: Path, media_type: str, title: str) -> Dump:
     checksum = hashlib.sha256()
     with path.open("rb") as file:
@@ -242,6 +187,3 @@ def _described(path: Path, media_type: str, title: str) -> Dump:
 def read_dumps(meta: dict[str, Any]) -> list[Dump]:
     """The dumps a build recorded (none for builds made before dumps existed)."""
     return [Dump.of(item) for item in meta.get("dumps", [])]
-
-
-_CODE = _code()

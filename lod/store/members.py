@@ -1,0 +1,77 @@
+"""A record file's members of the dumps: its records as N-Quads, Turtle and JSON Lines, each
+compressed as one gzip member (:mod:`lod.store.dumps` puts them together).
+
+``CODE`` is a digest of the code and contexts that write them: the dumps of a build made by other
+code are not reused, their members are made again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from lod.model.jsonld import record_jsonld
+from lod.model.terms import plain
+from lod.uris import Uris
+from lod.vocab import ONTOLOGY_DIR, PREFIXES
+
+#: A group's members of the three dumps: N-Quads, Turtle, JSON Lines, each one gzip member.
+Members = tuple[bytes, bytes, bytes]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Records dumped together (the first graph's name) and the key of their dump members."""
+
+    key: str
+    first: str
+
+
+def group(graphs: list[str], digests: list[str]) -> Group:
+    """The group of these record graphs with these digests: its key changes when any of them does."""
+    key = hashlib.sha256("\n".join([CODE, *graphs, *digests]).encode()).hexdigest()
+    return Group(key, graphs[0])
+
+
+def members(graphs: list[tuple[str, list[ox.Quad]]], nquads: bytes, uris: Uris) -> Members:
+    """The N-Quads (``nquads``, already written), Turtle and JSON Lines of some record graphs, each
+    compressed as one gzip member."""
+    quads = [q for _, found in graphs for q in found]
+    turtle = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    body = b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix"))
+    lines = b"".join(_line(found, name, uris) for name, found in graphs)
+    return (_compress(nquads), _compress(body), _compress(lines))
+
+
+def _compress(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def prefixes() -> bytes:
+    """The Turtle dump starts with every prefix; its members then leave theirs out."""
+    return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()).encode()
+
+
+def _line(quads: list[ox.Quad], graph: str, uris: Uris) -> bytes:
+    kind, slug = uris.record_of(graph) or ("", "")
+    root = uris.thing(kind, slug)
+    triples = {(plain(q.subject), plain(q.predicate), plain(q.object)) for q in quads}  # the writer orders them
+    document = record_jsonld(triples, root, uris)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def _code() -> str:
+    """A digest of the code and contexts that write the members, so that changing them makes them anew."""
+    from lod.model import compact, jsonld, terms
+
+    sources = [Path(__file__), Path(jsonld.__file__), Path(compact.__file__), Path(terms.__file__)]
+    contexts = (jsonld.linked_art_context(), (ONTOLOGY_DIR / "lod.jsonld").read_text(encoding="utf-8"), PREFIXES)
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources) + repr(contexts).encode()).hexdigest()
+
+
+CODE = _code()
