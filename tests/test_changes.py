@@ -37,7 +37,8 @@ def step(
         db.close()
         touched = {iri for iri in before.keys() | records.keys() if before.get(iri) != records.get(iri)}
     end = f"2026-12-0{n}T00:00:00.000Z"
-    return record_changes(path, previous, table, redirects or {}, f"build-{n}", end, touched)
+    before = previous / "records.sqlite" if previous is not None else None
+    return record_changes(path, previous, table, before, redirects or {}, f"build-{n}", end, touched)
 
 
 def activities(tmp_path: Path, n: int) -> list[tuple[str, str, str | None]]:
@@ -72,3 +73,17 @@ def test_a_record_that_comes_back_is_created_again_and_no_longer_gone(tmp_path: 
     assert step(narrow, tmp_path, 3, {A: "1"}) == Summary(created=1)
     assert ChangeLog(tmp_path / "3").gone(A) is None
     assert [t for t, _, _ in activities(tmp_path, 3)] == ["Create", "Delete", "Create"]
+
+
+def test_a_log_that_kept_every_digest_is_copied_without_them(tmp_path: Path, narrow: bool) -> None:
+    step(narrow, tmp_path, 1, {A: "1", B: "1"})
+    with sqlite3.connect(tmp_path / "1" / "changes.sqlite") as db:  # as builds wrote it before
+        db.execute("CREATE TABLE record (iri TEXT PRIMARY KEY, kind TEXT NOT NULL, digest TEXT NOT NULL)")
+        db.executemany("INSERT INTO record VALUES (?, 'person', '1')", ((A,), (B,)))
+    db.close()
+    assert step(narrow, tmp_path, 2, {A: "2", B: "1"}) == Summary(updated=1)
+    assert activities(tmp_path, 2) == [("Create", A, None), ("Create", B, None), ("Update", A, None)]
+    with sqlite3.connect(tmp_path / "2" / "changes.sqlite") as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    db.close()
+    assert tables == {"activity", "gone"}

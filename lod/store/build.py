@@ -121,8 +121,9 @@ def build(
             store = _publish(path, settings, uris, loaded, previous_path, progress)
             end_time = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
             loaded.catalogue.commit()
+            before = previous_path / CATALOGUE if previous_path and (previous_path / CATALOGUE).exists() else None
             summary = record_changes(
-                path, previous_path, path / CATALOGUE, loaded.redirects, build_id, end_time, loaded.touched
+                path, previous_path, path / CATALOGUE, before, loaded.redirects, build_id, end_time, loaded.touched
             )
             progress(f"changes since the served build: {summary}")
             _write_lists(path, loaded.catalogue, loaded.lists, loaded.moved)
@@ -191,7 +192,7 @@ def _publish(
         return EMBEDDED
     remote = RemoteStore(Path(settings.var_dir), endpoints)
     published_before = previous is not None and _store_of(previous) == endpoints.query
-    before = digests(previous) if previous is not None and published_before else {}
+    before = digests(previous / CATALOGUE) if previous is not None and published_before else {}
     local = ox.Store.read_only(str(path / "store"))
     records = {iri: value for iri, value in loaded.catalogue.rows("iri, digest")}
     with remote.writing():

@@ -1,8 +1,9 @@
 """The change log: what every build changed, as IIIF Change Discovery activities, kept across builds.
 
 Each build directory holds ``changes.sqlite``: the previous build's log, copied, and what this
-build changed. A record whose content digest is the same as in the previous build changes
-nothing, so rebuilding the same data adds no activity. A new record is a ``Create``, a changed one
+build changed (the log holds the activities and the records gone; the digests it compares are in
+the two builds' catalogues). A record whose content digest is the same as in the previous build
+changes nothing, so rebuilding the same data adds no activity. A new record is a ``Create``, a changed one
 an ``Update``, a vanished one a ``Delete`` (its IRI then answers ``410 Gone``), and a record merged
 into another (a line of ``triples/redirects.tsv``) a ``Move`` to the survivor (its IRI then answers
 ``301``). Because the log travels with its build, the served feed switches with the served data,
@@ -29,7 +30,6 @@ from lod.uris import KINDS
 
 LOG = "changes.sqlite"
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS record (iri TEXT PRIMARY KEY, kind TEXT NOT NULL, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS activity (
     seq INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -94,6 +94,7 @@ def record_changes(
     path: Path,
     previous: Path | None,
     records: Path,
+    before: Path | None,
     redirects: dict[str, str],
     build: str,
     end_time: str,
@@ -101,28 +102,30 @@ def record_changes(
 ) -> Summary:
     """Write ``path/changes.sqlite``: the log of the build at ``previous`` (if any) and this build's changes.
 
-    ``records`` is an SQLite file with a table ``record (iri, kind, digest)``: every record of the
-    build (the build's catalogue); ``redirects`` maps the IRI of each merged record to its
-    survivor's; ``touched``, when given, holds every record that may differ from the previous
-    build (made anew or gone), and only those are compared (when the previous build has a log).
-    The comparison runs in SQLite, so no list of every record is held in memory.
+    ``records`` and ``before`` are SQLite files with a table ``record (iri, kind, digest)``: every
+    record of this build and of the previous one (their catalogues; ``before`` is None when there
+    is none). ``redirects`` maps the IRI of each merged record to its survivor's; ``touched``, when
+    given, holds every record that may differ from the previous build (made anew or gone), and
+    only those are compared. The comparison runs in SQLite, so no list of every record is held in
+    memory.
     """
     log = path / LOG
-    copied = False
     if previous is not None and (previous / LOG).exists():
         shutil.copyfile(previous / LOG, log)
-        copied = True
     db = sqlite3.connect(f"file:{log}", uri=True)
     try:
+        _compact(db)
         db.executescript(SCHEMA)
         db.execute("ATTACH DATABASE ? AS now", (f"file:{records}?mode=ro",))
+        db.execute("ATTACH DATABASE ? AS before", (f"file:{before}?mode=ro" if before else ":memory:",))
+        db.execute("CREATE TABLE IF NOT EXISTS before.record (iri TEXT PRIMARY KEY, kind TEXT, digest TEXT)")
         db.execute("CREATE TEMP TABLE kind_order (kind TEXT PRIMARY KEY, position INTEGER)")
         db.executemany("INSERT INTO temp.kind_order VALUES (?, ?)", ((k, i) for i, k in enumerate(KINDS)))
-        then, now = "record", "now.record"
-        if touched is not None and copied:
+        then, now = "before.record", "now.record"
+        if touched is not None and before is not None:
             db.execute("CREATE TEMP TABLE touched (iri TEXT PRIMARY KEY)")
             db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", ((iri,) for iri in touched))
-            then = "(SELECT * FROM record WHERE iri IN (SELECT iri FROM temp.touched))"
+            then = "(SELECT * FROM before.record WHERE iri IN (SELECT iri FROM temp.touched))"
             now = "(SELECT * FROM now.record WHERE iri IN (SELECT iri FROM temp.touched))"
         vanished = db.execute(
             f"SELECT r.kind, r.iri FROM {then} r WHERE NOT EXISTS (SELECT 1 FROM now.record n WHERE n.iri = r.iri)"
@@ -132,25 +135,29 @@ def record_changes(
             moves.append((kind, "Move" if iri in redirects else "Delete", iri, redirects.get(iri)))
         gone = dict(db.execute("SELECT iri, target FROM gone"))
         for iri in _in_order(set(redirects) & set(gone)):
-            known = db.execute("SELECT 1 FROM record WHERE iri = ?", (iri,)).fetchone() is not None
+            known = db.execute("SELECT 1 FROM before.record WHERE iri = ?", (iri,)).fetchone() is not None
             if not known and gone[iri] != redirects[iri]:  # merged after it was deleted, or elsewhere now
                 moves.append((_kind_of(iri), "Move", iri, redirects[iri]))
         changed = db.execute(
             "SELECT n.kind, CASE WHEN r.iri IS NULL THEN 'Create' ELSE 'Update' END, n.iri, NULL "
-            f"FROM {now} n LEFT JOIN record r ON r.iri = n.iri LEFT JOIN temp.kind_order k ON k.kind = n.kind "
+            f"FROM {now} n LEFT JOIN before.record r ON r.iri = n.iri LEFT JOIN temp.kind_order k ON k.kind = n.kind "
             "WHERE r.iri IS NULL OR r.digest != n.digest ORDER BY k.position, n.iri"
         )
         counts = _append(db, itertools.chain(_rows(changed), moves), build, end_time)
-        db.executemany("DELETE FROM record WHERE iri = ?", ((iri,) for _, iri in vanished))
-        db.execute(
-            f"INSERT OR REPLACE INTO record SELECT n.iri, n.kind, n.digest FROM {now} n "
-            "WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.iri = n.iri AND r.digest = n.digest)"
-        )
         _settle_gone(db, moves, redirects, end_time, now)
         db.commit()
     finally:
         db.close()
     return Summary(counts["Create"], counts["Update"], counts["Delete"], counts["Move"])
+
+
+def _compact(db: sqlite3.Connection) -> None:
+    """A log copied from a build that kept every record's digest in it (the catalogues have them)
+    without that table: the copies of the builds after it are smaller."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'record' AND type = 'table'").fetchone():
+        db.execute("DROP TABLE record")
+        db.commit()
+        db.execute("VACUUM")
 
 
 def _settle_gone(
@@ -260,12 +267,11 @@ class ChangeLog:
         return Gone(*row) if row else None
 
 
-def digests(build_path: Path) -> dict[str, str]:
-    """The digest of every record of a build, by IRI (none for a build without a change log)."""
-    log = build_path / LOG
-    if not log.exists():
+def digests(records: Path) -> dict[str, str]:
+    """The digest of every record of a build, by IRI, from its catalogue (none without one)."""
+    if not records.exists():
         return {}
-    db = sqlite3.connect(f"file:{log}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{records}?mode=ro", uri=True)
     try:
         return dict(db.execute("SELECT iri, digest FROM record").fetchall())
     finally:
