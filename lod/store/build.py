@@ -41,7 +41,7 @@ from lod.search.index import write_index
 from lod.settings import Settings
 from lod.store.catalogue import FILE as CATALOGUE
 from lod.store.catalogue import Catalogue, Reading, read_catalogue, read_data
-from lod.store.changes import digests, record_changes
+from lod.store.changes import record_changes
 from lod.store.delta import GraphUpdate
 from lod.store.dumps import FOLDER, Dump, DumpWriter
 from lod.store.embedded import CURRENT, EMBEDDED, LISTS, META, STORES
@@ -192,7 +192,7 @@ def _publish(
         return EMBEDDED
     remote = RemoteStore(Path(settings.var_dir), endpoints)
     published_before = previous is not None and _store_of(previous) == endpoints.query
-    before = digests(previous / CATALOGUE) if previous is not None and published_before else {}
+    before = _digests_of(previous) if previous is not None and published_before else {}
     local = ox.Store.read_only(str(path / "store"))
     records = {iri: value for iri, value in loaded.catalogue.rows("iri, digest")}
     with remote.writing():
@@ -201,6 +201,17 @@ def _publish(
     shutil.rmtree(path / "store")  # the records are served from the remote store now
     progress(f"published: {published}")
     return endpoints.query
+
+
+def _digests_of(build_path: Path) -> dict[str, str]:
+    """The digest of every record of a build, by IRI, from its catalogue (none without one)."""
+    catalogue = read_catalogue(build_path)
+    if catalogue is None:
+        return {}
+    try:
+        return {iri: value for iri, value in catalogue.rows("iri, digest")}
+    finally:
+        catalogue.close()
 
 
 def _store_of(build_path: Path) -> str | None:
@@ -271,12 +282,12 @@ def _make_into(
         else:
             ox.Store.read_only(str(start / "store")).backup(str(path / "store"))
             store = ox.Store(str(path / "store"))
-            changed = _update(store, made, loaded, before, reading.removed, start, dumps, uris, progress)
+            changed = _update(store, made, loaded, before, start, dumps, uris, progress)
             mine = {"/".join(owner) for iri in changed if (owner := uris.record_of(iri))}
             graphs = sorted(uris.graph_of(iri) or iri for iri in changed)
             found = validate_store(_neighbourhood(store, graphs, catalogue, uris), uris, checks)
             _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
-            loaded.touched = changed | reading.removed  # the others have the digest the previous build logged
+            loaded.touched = changed | loaded.removed  # the others have the digest of the previous catalogue
             loaded.lists = start if (start / LISTS).is_dir() else None
             loaded.moved = {owner[0] for iri in reading.moved or () if (owner := uris.record_of(iri))}
         if loaded.touched is None or start is None or before is None:
@@ -349,7 +360,6 @@ def _update(
     made: Iterable[Made],
     loaded: _Loaded,
     before: Catalogue,
-    removed: set[str],
     start: Path,
     dumps: DumpWriter,
     uris: Uris,
@@ -373,11 +383,11 @@ def _update(
             changed.add(iri)
         dumps.add(file.name, file.members)
     _stop_on(problems)
-    for iri in sorted(removed):
+    for iri in sorted(loaded.removed):
         update.replace(uris.graph_of(iri) or iri, [])
     loaded.statistics = update.finish()
     loaded.triples = _triples_of(start) + update.quads
-    progress(f"{len(changed)} records written anew, {len(removed)} removed, the others as before")
+    progress(f"{len(changed)} records written anew, {len(loaded.removed)} removed, the others as before")
     return changed
 
 

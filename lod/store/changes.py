@@ -3,8 +3,8 @@
 Each build directory holds ``changes.sqlite``: the previous build's log, copied, and what this
 build changed (the log holds the activities and the records gone; the digests it compares are in
 the two builds' catalogues). A record whose content digest is the same as in the previous build
-changes nothing, so rebuilding the same data adds no activity. A new record is a ``Create``, a changed one
-an ``Update``, a vanished one a ``Delete`` (its IRI then answers ``410 Gone``), and a record merged
+changes nothing, so rebuilding the same data adds no activity. A new record is a ``Create``, a
+changed one an ``Update``, a vanished one a ``Delete`` (its IRI then answers ``410 Gone``), and a record merged
 into another (a line of ``triples/redirects.tsv``) a ``Move`` to the survivor (its IRI then answers
 ``301``). Because the log travels with its build, the served feed switches with the served data,
 and a failed build leaves both as they were.
@@ -265,14 +265,3 @@ class ChangeLog:
             return None
         row = self._db().execute("SELECT iri, target, since FROM gone WHERE iri = ?", (iri,)).fetchone()
         return Gone(*row) if row else None
-
-
-def digests(records: Path) -> dict[str, str]:
-    """The digest of every record of a build, by IRI, from its catalogue (none without one)."""
-    if not records.exists():
-        return {}
-    db = sqlite3.connect(f"file:{records}?mode=ro", uri=True)
-    try:
-        return dict(db.execute("SELECT iri, digest FROM record").fetchall())
-    finally:
-        db.close()

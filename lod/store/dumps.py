@@ -52,7 +52,13 @@ class Dump:
         return asdict(self)
 
 
-NAMES = ("lod.nq.gz", "lod.ttl.gz", "lod.jsonl.gz")
+#: The three dumps: file name, media type, title.
+KINDS = (
+    ("lod.nq.gz", "application/n-quads", "every record, one named graph each"),
+    ("lod.ttl.gz", "text/turtle", "the merged default graph"),
+    ("lod.jsonl.gz", "application/jsonl", "every record as Linked Art JSON-LD"),
+)
+NAMES = tuple(name for name, _, _ in KINDS)
 INDEX = "index.tsv"  # file<TAB>offset and length of its member in each dump (not served)
 
 
@@ -101,11 +107,7 @@ class DumpWriter:
         self._copy()
         self.close()
         progress(f"dumps written: {self.files} files")
-        return [
-            _described(self.folder / "lod.nq.gz", "application/n-quads", "every record, one named graph each"),
-            _described(self.folder / "lod.ttl.gz", "text/turtle", "the merged default graph"),
-            _described(self.folder / "lod.jsonl.gz", "application/jsonl", "every record as Linked Art JSON-LD"),
-        ]
+        return [_described(self.folder / name, media_type, title) for name, media_type, title in KINDS]
 
     def close(self) -> None:
         for file in (*self.outputs, *self.sources, self.index):
@@ -149,9 +151,11 @@ def _read_index(folder: Path) -> dict[str, list[tuple[int, int]]] | None:
             name, *numbers = line.split("\t")
             values = [int(n) for n in numbers]
             found[name] = [(values[i], values[i + 1]) for i in range(0, 6, 2)]
-        ends = [max((r[i][0] + r[i][1] for r in found.values()), default=0) for i in range(len(NAMES))]
+        if not found:
+            return found
+        ends = [max(r[i][0] + r[i][1] for r in found.values()) for i in range(len(NAMES))]
         sizes = [(folder / name).stat().st_size for name in NAMES]
-        return found if all(end == size or not found for end, size in zip(ends, sizes, strict=True)) else None
+        return found if ends == sizes else None
     except (OSError, ValueError, IndexError):
         return None
 
