@@ -101,7 +101,7 @@ def test_an_unchanged_rebuild_writes_nothing_and_changes_nothing(copy: Path) -> 
     before_lists, before_names = lists(var), names(var)
     before_files = {path.name: path.stat().st_ino for path in (current_build(var).path / "lists").iterdir()}
     messages = rebuild(copy)
-    assert any(m.endswith(" record files, 0 of them new or changed; making the records of 0") for m in messages)
+    assert any(" record files, 0 of them new or changed; making the records of 0," in m for m in messages)
     assert "0 records written anew, 0 removed, the others as before" in messages
     assert quads(var) == before_quads
     assert activities(var) == before_log
@@ -197,7 +197,7 @@ def test_a_rebuild_that_cannot_reuse_the_dumps_makes_every_file_again(
     messages = rebuild(copy)
     build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
     files = len(read_catalogue(current_build(var).path).files)
-    assert any(m.endswith(f"of them new or changed; making the records of {files}") for m in messages)
+    assert any(f"of them new or changed; making the records of {files}," in m for m in messages)
     assert meta(var)["dumps"] == meta(copy / "fresh")["dumps"]
     assert quads(var) == quads(copy / "fresh")
 
@@ -213,7 +213,7 @@ def test_the_dumps_are_copied_through_user_space_where_the_kernel_cannot(
     monkeypatch.setattr(os, "copy_file_range", refused)
     messages = rebuild(copy)
     build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
-    assert any(m.endswith("of them new or changed; making the records of 1") for m in messages)
+    assert any("of them new or changed; making the records of 1," in m for m in messages)
     assert meta(var)["dumps"] == meta(copy / "fresh")["dumps"]
 
 
@@ -243,7 +243,7 @@ def test_a_file_whose_stamp_is_as_before_is_not_read_and_one_rewritten_in_place_
         db.execute("UPDATE file SET sha256 = 'not read' WHERE path = ?", (name,))
     db.close()
     messages = rebuild(copy)
-    assert any(m.endswith(" record files, 0 of them new or changed; making the records of 0") for m in messages)
+    assert any(" record files, 0 of them new or changed; making the records of 0," in m for m in messages)
     assert read_catalogue(current_build(copy / "var").path).files[name] == "not read"  # type: ignore[union-attr]
 
     status = person.stat()

@@ -1,4 +1,5 @@
-"""The shapes compiled to SPARQL find what pyshacl finds, on data broken in every way the shapes forbid."""
+"""The shapes compiled to SPARQL find what pyshacl finds, on data broken in every way the shapes forbid:
+on the whole store, and as a build runs them, a few files' records at a time."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 
-from lod.model.shacl import compile_shapes, shapes_path
+from lod.errors import Violation
+from lod.model.shacl import compile_shapes, shapes_path, validate
 from lod.model.terms import to_rdflib
 from lod.settings import Settings
-from lod.store.build import load_records, validate_store
+from lod.store.build import load_records
 from lod.uris import Uris
 from tests.conftest import BASE
 
@@ -77,23 +79,40 @@ BROKEN = {
 """,
 }
 
+#: Broken in what SHACL cannot say: a quote that is not the text at its offsets, in another file's record.
+MISQUOTED = {
+    "annotation/misquoted": """@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<id/annotation/misquoted> a oa:Annotation ; rdfs:label "x" ; oa:hasBody <id/person/nam-il> ;
+    oa:hasTarget <id/annotation/misquoted#target> .
+<id/annotation/misquoted#target> a oa:SpecificResource ; oa:hasSource <id/person/nam-il#name-1> ;
+    oa:hasSelector <id/annotation/misquoted#quote>, <id/annotation/misquoted#position> .
+<id/annotation/misquoted#quote> a oa:TextQuoteSelector ; oa:exact "Nam Il" .
+<id/annotation/misquoted#position> a oa:TextPositionSelector ; oa:start 1 ; oa:end 4 .
+""",
+}
+
 
 @pytest.fixture(scope="module")
-def broken_store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[ox.Store, list[Violation]]:
+    """The bundled records with the broken ones, loaded, and what the build's checks found."""
     import shutil
 
     from tests.conftest import ROOT
 
     data = tmp_path_factory.mktemp("broken") / "triples"
     shutil.copytree(ROOT / "triples", data)
-    for name, text in BROKEN.items():
+    for name, text in {**BROKEN, **MISQUOTED}.items():
         kind, slug = name.split("/")
         (data / kind).mkdir(exist_ok=True)
         (data / kind / f"{slug}.ttl").write_text(text, encoding="utf-8")
     store = ox.Store()
-    uris = Uris(BASE)
-    assert load_records(store, data, uris) == []
-    return store
+    return store, load_records(store, data, Uris(BASE))
+
+
+@pytest.fixture(scope="module")
+def broken_store(broken: tuple[ox.Store, list[Violation]]) -> ox.Store:
+    return broken[0]
 
 
 def records_of(focus_nodes: set[str]) -> set[str]:
@@ -107,7 +126,7 @@ def records_of(focus_nodes: set[str]) -> set[str]:
 
 def test_compiled_shapes_find_what_pyshacl_finds(broken_store: ox.Store) -> None:
     compiled = {
-        v.record for v in validate_store(broken_store, Uris(BASE), compile_shapes(BASE)) if v.rule != "Target/selectors"
+        v.record for v in validate(broken_store, Uris(BASE), compile_shapes(BASE)) if v.rule != "Target/selectors"
     }
     data = Graph()
     for quad in broken_store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -125,9 +144,19 @@ def test_compiled_shapes_find_what_pyshacl_finds(broken_store: ox.Store) -> None
     assert compiled == set(BROKEN)
 
 
+def test_the_build_finds_record_by_record_what_the_whole_store_shows(broken: tuple[ox.Store, list[Violation]]) -> None:
+    """The build checks a few files at a time, with the classes of what they refer to and the records
+    whose parts they refer to (two annotations quote a name of a person in another file)."""
+    store, found = broken
+    whole = validate(store, Uris(BASE), compile_shapes(BASE))
+    assert sorted(set(found), key=lambda v: (v.record, v.rule, v.message)) == whole
+    assert {v.record for v in whole} == set(BROKEN) | set(MISQUOTED)
+    assert [v.rule for v in whole if v.record == "annotation/misquoted"] == ["Target/selectors"]
+
+
 def test_the_bundled_data_has_no_violations_either_way(built_embedded: Settings) -> None:
     store = ox.Store.read_only(str(Path(built_embedded.var_dir) / "current" / "store"))
-    assert validate_store(store, Uris(BASE), compile_shapes(BASE)) == []
+    assert validate(store, Uris(BASE), compile_shapes(BASE)) == []
 
 
 def test_unsupported_constraints_are_refused(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
-"""The SHACL shapes of ``ontology/shapes.ttl`` compiled to SPARQL, to run on the store a build makes.
+"""The SHACL shapes of ``ontology/shapes.ttl`` compiled to SPARQL, to run on the records a build makes.
 
 pyshacl walks an rdflib graph in Python; at a million triples that takes many minutes. Compiled to
-one SPARQL query per constraint, the same shapes run in the store's own engine in seconds. The
+one SPARQL query per constraint, the same shapes run in pyoxigraph's engine, on a small in-memory
+store of a few files' records at a time (:mod:`lod.store.graphs`). The
 compiler supports exactly the constraint components the shapes use and refuses anything else, so
 no constraint is silently skipped; tests/test_shacl.py checks it finds what pyshacl finds.
 """
@@ -9,9 +10,7 @@ no constraint is silently skipped; tests/test_shacl.py checks it finds what pysh
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,10 +19,21 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from lod.errors import LodError
+from lod.errors import LodError, Violation
+from lod.uris import Uris
 from lod.vocab import ONTOLOGY_DIR, RDF
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+#: Every quote must be the text of its source between its offsets (which SHACL cannot say).
+SELECTOR_CHECK = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
+SELECT ?target ?start ?end ?exact WHERE {
+    ?target oa:hasSource ?source ; oa:hasSelector ?quote, ?position .
+    ?source crm:P190_has_symbolic_content ?content .
+    ?quote oa:exact ?exact . ?position oa:start ?start ; oa:end ?end .
+    FILTER (SUBSTR(?content, ?start + 1, ?end - ?start) != ?exact)
+}"""
 _KNOWN = {
     SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.path, SH.minCount, SH.maxCount,
     SH.datatype, SH["class"], SH.nodeKind, SH.minLength, SH.minInclusive, SH.lessThan, SH.lessThanOrEquals,
@@ -232,18 +242,26 @@ def compile_shapes(base: str, path: Path | None = None) -> list[Check]:
 
 
 def violations(store: Queryable, checks: list[Check]) -> Iterator[tuple[Check, str, str]]:
-    """(check, focus node, offending value) for every violation in the store's default graph.
-
-    The checks run in threads, one per core: the store evaluates a query without holding the GIL.
-    """
-
-    def run(check: Check) -> list[tuple[Check, str, str]]:
-        found = []
+    """(check, focus node, offending value) for every violation in the store's default graph."""
+    for check in checks:
         for solution in store.query(check.sparql):
             value = solution["value"]
-            found.append((check, str(solution["this"].value), "" if value is None else str(value.value)))
-        return found
+            yield check, str(solution["this"].value), "" if value is None else str(value.value)
 
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        for found in pool.map(run, checks):
-            yield from found
+
+def validate(store: Queryable, uris: Uris, checks: list[Check]) -> list[Violation]:
+    """Every SHACL violation and every quote that is not the text at its offsets, by record."""
+    problems = []
+
+    def owner(iri: str) -> str:
+        found = uris.record_of(iri)
+        return f"{found[0]}/{found[1]}" if found else iri
+
+    for check, focus, value in violations(store, checks):
+        where = f" (at <{focus}>{f', value {value}' if value else ''})"
+        problems.append(Violation(owner(focus), check.rule, check.message + where))
+    for solution in store.query(SELECTOR_CHECK):
+        start, end, exact = (solution[n].value for n in ("start", "end", "exact"))
+        message = f"the text at {start}-{end} is not the quote {exact!r}"
+        problems.append(Violation(owner(solution["target"].value), "Target/selectors", message))
+    return sorted(set(problems), key=lambda v: (v.record, v.rule, v.message))

@@ -2,11 +2,13 @@
 
 Each record is its own named graph (its triples, and the class and label of every record it refers
 to, :mod:`lod.store.graphs`), and each triple is once more in the default graph, the merge of all
-records. The first build streams every record into a new pyoxigraph store and runs the SHACL
-shapes, compiled to SPARQL, on all of it. Later builds read only the files whose SHA-256 changed
-(:mod:`lod.store.catalogue`), start from a copy of the served store (hard links, so it costs no
-time) and write only the record graphs that changed (:mod:`lod.store.delta`), validating those
-with the records they refer to; the dumps copy what the previous build's had of the other files.
+records. The records are made and checked against the SHACL shapes, compiled to SPARQL, a few
+files at a time on every core (:mod:`lod.store.graphs`); the first build streams them into a new
+pyoxigraph store. Later builds read only the files whose SHA-256 changed
+(:mod:`lod.store.catalogue`), make and check only those (and the files that refer to a record that
+changed its class or label), start from a copy of the served store (hard links, so it costs no
+time) and write only the record graphs that changed (:mod:`lod.store.delta`); the dumps copy what
+the previous build's had of the other files.
 
 Nothing is switched unless every step succeeded; a failed build removes its directory, and a
 killed one leaves a partial directory that the next build sweeps away.
@@ -35,7 +37,7 @@ import pyoxigraph as ox
 
 from lod.errors import BuildError, ValidationFailed, Violation
 from lod.model.dataset import REDIRECTS, read_redirects
-from lod.model.shacl import Check, compile_shapes, violations
+from lod.model.shacl import compile_shapes
 from lod.search.index import FILE as NAMES
 from lod.search.index import write_index
 from lod.settings import Settings
@@ -54,16 +56,6 @@ from lod.uris import KINDS, Uris
 Progress = Callable[[str], None]
 LOAD_BUFFER = 1 << 20  # bytes the bulk loader reads at once
 OLD_DUMP_CACHE = "cache/dumps.sqlite"  # where builds kept dump members before dumps/index.tsv
-
-SELECTOR_CHECK = """
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
-SELECT ?target ?start ?end ?exact WHERE {
-    ?target oa:hasSource ?source ; oa:hasSelector ?quote, ?position .
-    ?source crm:P190_has_symbolic_content ?content .
-    ?quote oa:exact ?exact . ?position oa:start ?start ; oa:end ?end .
-    FILTER (SUBSTR(?content, ?start + 1, ?end - ?start) != ?exact)
-}"""
 
 
 @dataclass(frozen=True)
@@ -267,14 +259,15 @@ def _make_into(
             progress(f"the dumps of build {start.name} cannot be reused: every file is made again for its dump members")
             stale = list(catalogue.files)
         files, parsed = len(catalogue.files), len(reading.parsed)
-        progress(f"{files} record files, {parsed} of them new or changed; making the records of {len(stale)}")
         checks = compile_shapes(settings.base)
-        made = make_files(data_dir, uris, catalogue, stale)  # the processes start before the store is opened
+        progress(
+            f"{files} record files, {parsed} of them new or changed; making the records of {len(stale)}, "
+            f"each checked against {len(checks)} SHACL constraints and the text selectors"
+        )
+        made = make_files(data_dir, uris, catalogue, stale, checks)  # the processes start before the store is opened
         if start is None or before is None:  # nothing to start from
             store = ox.Store(str(path / "store"))
             loaded.triples = _load(store, made, catalogue, dumps, progress)
-            progress(f"validating every record: {len(checks)} SHACL constraints and the text selectors")
-            _stop_on(validate_store(store, uris, checks))
             progress("optimising the store")
             store.optimize()
             progress("counting the dataset for its description")
@@ -283,10 +276,6 @@ def _make_into(
             ox.Store.read_only(str(start / "store")).backup(str(path / "store"))
             store = ox.Store(str(path / "store"))
             changed = _update(store, made, loaded, before, start, dumps, uris, progress)
-            mine = {"/".join(owner) for iri in changed if (owner := uris.record_of(iri))}
-            graphs = sorted(uris.graph_of(iri) or iri for iri in changed)
-            found = validate_store(_neighbourhood(store, graphs, catalogue, uris), uris, checks)
-            _stop_on([v for v in found if v.record in mine])  # what it refers to is as valid as it was
             loaded.touched = changed | loaded.removed  # the others have the digest of the previous catalogue
             loaded.lists = start if (start / LISTS).is_dir() else None
             loaded.moved = {owner[0] for iri in reading.moved or () if (owner := uris.record_of(iri))}
@@ -439,13 +428,15 @@ def _stop_on(problems: list[Violation]) -> None:
 
 
 def load_records(store: ox.Store, data_dir: Path, uris: Uris) -> list[Violation]:
-    """Every record of ``data_dir`` into ``store`` as a full build loads them; what is wrong with them."""
+    """Every record of ``data_dir`` into ``store`` as a full build loads them; what is wrong with
+    them, SHACL violations included."""
     with tempfile.TemporaryDirectory() as folder:
         reading = read_data(data_dir, uris, None, Path(folder) / CATALOGUE, workers=1)
         problems = list(reading.problems)
         catalogue = reading.catalogue
         try:
-            for file in make_files(data_dir, uris, catalogue, list(catalogue.files), workers=1):
+            checks = compile_shapes(uris.base)
+            for file in make_files(data_dir, uris, catalogue, list(catalogue.files), checks, workers=1):
                 problems += file.problems
                 for _, _, nquads, ntriples in file.records:
                     store.load(nquads, format=ox.RdfFormat.N_QUADS)
@@ -453,27 +444,6 @@ def load_records(store: ox.Store, data_dir: Path, uris: Uris) -> list[Violation]
         finally:
             catalogue.close()
     return problems
-
-
-def _neighbourhood(store: ox.Store, graphs: list[str], catalogue: Catalogue, uris: Uris) -> ox.Store:
-    """A store of the given record graphs and the graphs of what they refer to, to validate them alone.
-
-    A record's triples are about itself and its parts, so whether it conforms depends only on its
-    own graph and the records it refers to (a quote, on the text of the document it quotes)."""
-    names = set(graphs)
-    for graph in graphs:
-        found = uris.record_of(graph)
-        entry = catalogue.get(uris.thing(*found)) if found else None
-        for iri in entry.references if entry else ():
-            owner = uris.record_of(iri)
-            if owner is not None:
-                names.add(uris.data(*owner))
-    part = ox.Store()
-    for name in sorted(names):
-        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
-        part.extend(quads)
-        part.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-    return part
 
 
 def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> list[Violation]:
@@ -487,26 +457,6 @@ def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> list[Violat
             problems.append(Violation(where, "redirect", f"<{old}> is merged into <{survivor}>, not a record"))
     loaded.redirects = redirects
     return problems
-
-
-def validate_store(store: ox.Store, uris: Uris, checks: list[Check]) -> list[Violation]:
-    """Every SHACL violation and every quote that is not the text at its offsets, by record."""
-    problems = []
-
-    def owner(iri: str) -> str:
-        found = uris.record_of(iri)
-        return f"{found[0]}/{found[1]}" if found else iri
-
-    for check, focus, value in violations(store, checks):
-        where = f" (at <{focus}>{f', value {value}' if value else ''})"
-        problems.append(Violation(owner(focus), check.rule, check.message + where))
-    solutions = store.query(SELECTOR_CHECK)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for solution in solutions:
-        start, end, exact = (solution[n].value for n in ("start", "end", "exact"))
-        message = f"the text at {start}-{end} is not the quote {exact!r}"
-        problems.append(Violation(owner(solution["target"].value), "Target/selectors", message))
-    return sorted(set(problems), key=lambda v: (v.record, v.rule, v.message))
 
 
 def _write_lists(path: Path, catalogue: Catalogue, same: Path | None, moved: set[str]) -> None:

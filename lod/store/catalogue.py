@@ -322,6 +322,11 @@ class Mains:
     def entries_of(self, name: str) -> list[Entry]:
         return _of_file(self._connection(), name)
 
+    def file_of(self, iri: str) -> str | None:
+        """The file that holds a record."""
+        row = self._connection().execute("SELECT path FROM record WHERE iri = ?", (iri,)).fetchone()
+        return str(row[0]) if row else None
+
     def close(self) -> None:
         if self.db is not None and self.pid == os.getpid():
             self.db.close()

@@ -8,6 +8,7 @@ file's members of the dumps. The graphs of all other records are the previous bu
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,11 @@ import pyoxigraph as ox
 
 from lod.errors import Violation
 from lod.model.dataset import read_file
+from lod.model.shacl import Check, validate
 from lod.store.catalogue import Catalogue, Entry, Mains, Reading
 from lod.store.changes import combined, digest
 from lod.store.dumps import Group, Members, group, members
-from lod.store.parallel import in_parallel
+from lod.store.parallel import SMALL, in_parallel
 from lod.uris import Uris
 from lod.vocab import CRM, OA, RDF, RDFS, SKOS
 
@@ -52,7 +54,8 @@ class Made:
     records: list[tuple[str, str, bytes, bytes]]  # record IRI, digest, N-Quads of its graph, N-Triples
     group: Group
     members: Members
-    problems: list[Violation]
+    problems: list[Violation]  # unknown references and SHACL violations of its records
+    references: set[str]  # what its records refer to
 
 
 def stale_files(catalogue: Catalogue, reading: Reading) -> list[str]:
@@ -70,26 +73,79 @@ def stale_files(catalogue: Catalogue, reading: Reading) -> list[str]:
 
 
 def make_files(
-    data_dir: Path, uris: Uris, catalogue: Catalogue, names: list[str], workers: int | None = None
+    data_dir: Path, uris: Uris, catalogue: Catalogue, names: list[str], checks: list[Check], workers: int | None = None
 ) -> Iterator[Made]:
-    """Make the graphs of the records of these files, on every core (the processes start now;
-    the catalogue must be committed)."""
-    _maker[:] = [(data_dir, uris, Mains(catalogue.path))]
-    return in_parallel(_make, names, workers)
+    """Make and validate the graphs of the records of these files, on every core (the processes
+    start now; the catalogue must be committed)."""
+    _maker[:] = [(data_dir, uris, Mains(catalogue.path), checks)]
+    chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
+    return itertools.chain.from_iterable(in_parallel(_make_chunk, chunks, workers, AHEAD, SMALL // CHUNK))
 
 
-_maker: list[tuple[Path, Uris, Mains]] = []  # what the making processes inherit
+#: Files made and validated together: the shapes are some 200 queries, each with a cost of its own.
+CHUNK = 16
+AHEAD = 2  # chunks made ahead of the build, per process
+_maker: list[tuple[Path, Uris, Mains, list[Check]]] = []  # what the making processes inherit
+
+
+def _make_chunk(names: list[str]) -> list[Made]:
+    """Make some files, then validate their records together.
+
+    A record's triples are about itself and its parts, so whether it conforms depends only on its
+    own triples and what it says of the records it refers to. The chunk's store holds its records'
+    graphs, every class of each record they refer to, and the triples of any record whose parts
+    they refer to (a quote's source is the text of a document). Only the violations of the chunk's
+    own records count: the others are checked in their own chunks. A record that refers to no
+    record is reported for that alone, not for the class its reference lacks."""
+    data_dir, uris, mains, checks = _maker[0]
+    made = [_make(name) for name in names]
+    mine = {"/".join(uris.record_of(iri) or ()): file for file in made for iri, *_ in file.records}
+    lines = [ntriples for file in made for _, _, _, ntriples in file.records]
+    referred = {iri for file in made for iri in file.references}
+    lines.append(_classes(referred, mains))
+    lines += _owners(referred, {iri for file in made for iri, *_ in file.records}, data_dir, uris, mains)
+    part = ox.Store()
+    part.load(b"".join(lines), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    unknown = {problem.record for file in made for problem in file.problems}  # said once, as a reference
+    for violation in validate(part, uris, checks):
+        if (file := mine.get(violation.record)) is not None and violation.record not in unknown:
+            file.problems.append(violation)
+    return made
+
+
+def _classes(iris: set[str], mains: Mains) -> bytes:
+    """Every class of these records, as N-Triples (their graphs name one)."""
+    triples = []
+    for iri in sorted(iris):
+        node = ox.NamedNode(iri)
+        found = mains.get(iri)
+        triples += [ox.Triple(node, _TYPE, ox.NamedNode(t)) for t in (found[0] if found else ())]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _owners(iris: set[str], chunk: set[str], data_dir: Path, uris: Uris, mains: Mains) -> list[bytes]:
+    """The own triples, as N-Triples, of the records outside ``chunk`` whose parts these IRIs are."""
+    owners = {uris.thing(*owned) for iri in iris if "#" in iri and (owned := uris.record_of(iri))} - chunk
+    triples = []
+    for owner in sorted(owners):
+        if (name := mains.file_of(owner)) is not None:
+            for record in read_file(data_dir / name, uris)[0]:
+                if uris.thing(record.kind, record.slug) == owner:
+                    triples.append(ox.serialize(record.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    return triples
 
 
 def _make(name: str) -> Made:
-    data_dir, uris, mains = _maker[0]
+    data_dir, uris, mains, _ = _maker[0]
     records = {uris.thing(r.kind, r.slug): r for r in read_file(data_dir / name, uris)[0]}
     problems: list[Violation] = []
     made = []
     graphs = []
+    referred: set[str] = set()
     for entry in mains.entries_of(name):
         own = records[entry.iri].triples
         references = _references(entry, mains, uris, problems)
+        referred.update(entry.references)
         graph = ox.NamedNode(uris.data(entry.kind, entry.slug))
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in own + references]
         value = combined(entry.own, digest(references))
@@ -98,7 +154,8 @@ def _make(name: str) -> Made:
         made.append((entry.iri, value, nquads, ntriples))
         graphs.append((graph.value, quads))
     key = group([g for g, _ in graphs], [value for _, value, _, _ in made])
-    return Made(name, made, key, members(graphs, b"".join(nquads for _, _, nquads, _ in made), uris), problems)
+    nquads = b"".join(nquads for _, _, nquads, _ in made)
+    return Made(name, made, key, members(graphs, nquads, uris), problems, referred)
 
 
 def _references(entry: Entry, mains: Mains, uris: Uris, problems: list[Violation]) -> list[ox.Triple]:

@@ -23,18 +23,25 @@ SMALL = 64
 AHEAD = 32
 
 
-def in_parallel(work: Callable[[Item], Out], items: Sequence[Item], workers: int | None = None) -> Iterator[Out]:
+def in_parallel(
+    work: Callable[[Item], Out],
+    items: Sequence[Item],
+    workers: int | None = None,
+    ahead: int = AHEAD,
+    small: int = SMALL,
+) -> Iterator[Out]:
     """``work`` on each item, results in the order of ``items``, on every core when there are many.
 
     The processes are forked by this call, not when the results are first asked for: call it
-    before opening anything that must not be forked (a store). At most :data:`AHEAD` results per
-    process wait to be taken, so memory stays bounded when the taker is slower than the workers.
+    before opening anything that must not be forked (a store). At most ``ahead`` results per
+    process wait to be taken, so memory stays bounded when the taker is slower than the workers;
+    fewer than ``small`` items are worked on in this process.
     """
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(items) < SMALL:
+    if workers == 1 or len(items) < small:
         return map(work, items)
     pool = multiprocessing.get_context("fork").Pool(workers)
-    return _results(pool, work, items, AHEAD * workers)
+    return _results(pool, work, items, ahead * workers)
 
 
 def _results(pool: Any, work: Callable[[Item], Out], items: Sequence[Item], window: int) -> Iterator[Out]:
