@@ -49,7 +49,7 @@ def members(graphs: list[tuple[str, list[ox.Quad]]], nquads: bytes, uris: Uris) 
 
 
 def _compress(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=6, mtime=0)
+    return gzip.compress(data, compresslevel=4, mtime=0)  # 2.7 times as fast as 6, 12% larger
 
 
 def prefixes() -> bytes:
