@@ -62,6 +62,23 @@ def test_a_syntax_error_fails_the_build_and_keeps_the_served_store(data_copy: Pa
     assert served_label(settings, "kim-il-sung") == 200
 
 
+@pytest.mark.parametrize("previous", [False, True], ids=["full", "rebuild"])
+def test_a_file_that_cannot_be_read_is_named(data_copy: Path, tmp_path: Path, previous: bool) -> None:
+    settings = settings_for(data_copy, tmp_path)
+    first = build(settings) if previous else None
+    folder = data_copy / "person" / "a-folder.ttl"
+    folder.mkdir()
+    with pytest.raises(ValidationFailed) as failed:
+        build(settings)
+    [violation] = failed.value.violations
+    assert (violation.record, violation.rule) == (str(folder), "unreadable")
+    assert violation.message == "cannot read: Is a directory"
+    if first is None:
+        assert not (Path(settings.var_dir) / "current").exists()
+    else:
+        assert current_build(Path(settings.var_dir)).id == first.id
+
+
 def test_a_shape_violation_names_the_record_and_the_rule(data_copy: Path, tmp_path: Path) -> None:
     settings = settings_for(data_copy, tmp_path)
     nameless = PERSON.format(slug="no-name", label="No Name").replace(

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 import pytest
 
 from bench.common import corpus
+from lod.errors import ValidationFailed
 from lod.pipeline import ingest_pages
 from lod.settings import Settings
 from lod.store import catalogue
@@ -215,6 +216,28 @@ def test_the_dumps_are_copied_through_user_space_where_the_kernel_cannot(
     build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
     assert any("of them new or changed; making the records of 1," in m for m in messages)
     assert meta(var)["dumps"] == meta(copy / "fresh")["dumps"]
+
+
+def test_a_rebuild_checks_the_records_that_refer_to_a_record_that_changed_class(copy: Path) -> None:
+    """A group becomes a place: the people who were members of it no longer conform, though their
+    files did not change. The rebuild finds what a fresh build finds, and the served build stays."""
+    triples, var = copy / "corpus-12" / "triples", copy / "var"
+    served = current_build(var).id
+    group = triples / "group" / "kwp-cc-presidium.ttl"
+    group.write_text(
+        group.read_text().replace(
+            "<id/group/kwp-cc-presidium> a crm:E74_Group", "<id/group/kwp-cc-presidium> a crm:E53_Place"
+        )
+    )
+    with pytest.raises(ValidationFailed) as rebuilt:
+        rebuild(copy)
+    with pytest.raises(ValidationFailed) as fresh:
+        build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
+    assert rebuilt.value.violations == fresh.value.violations
+    members = {(v.record, v.rule) for v in rebuilt.value.violations if v.rule.endswith("member_of")}
+    rule = "Named/P107i_is_current_or_former_member_of"
+    assert members >= {(f"person/{slug}", rule) for slug in ("kim-du-bong", "kim-il-sung", "pak-jeong-ae")}
+    assert current_build(var).id == served
 
 
 def test_the_dumps_of_a_rebuild_read_as_one_stream(copy: Path) -> None:

@@ -114,20 +114,6 @@ class Catalogue:
         """The entries of one file, in IRI order."""
         return _of_file(self.db, name)
 
-    def by_file(self) -> Iterator[tuple[str, list[Entry]]]:
-        """Every file with entries and its entries (in IRI order), files in path order."""
-        name: str | None = None
-        entries: list[Entry] = []
-        for row in self.db.execute(f"SELECT {_COLUMNS} FROM record ORDER BY path, iri"):
-            entry = _entry(row)
-            if entry.path != name:
-                if name is not None:
-                    yield name, entries
-                name, entries = entry.path, []
-            entries.append(entry)
-        if name is not None:
-            yield name, entries
-
     def rows(self, columns: str, order: str = "iri") -> Iterator[tuple[str, ...]]:
         """Some columns of every record (``iri, kind, slug, label, digest``…), in ``order``."""
         return iter(self.db.execute(f"SELECT {columns} FROM record ORDER BY {order}"))
@@ -198,12 +184,14 @@ def read_data(
         try:
             status = path.stat()
             stamp = f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_ctime_ns}"
-            if previous is not None and stamp == previous.stamps.get(name):
+            if previous is None:
+                sha256 = ""  # the reading processes hash what they parse: each file is read once
+            elif stamp == previous.stamps.get(name):
                 sha256 = previous.files[name]
             else:
                 sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as err:
-            problems.append(Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}"))
+            problems.append(_unreadable(path, err))
             continue
         files[name] = sha256
         stamps[name] = stamp if max(status.st_mtime_ns, status.st_ctime_ns) < settled else ""
@@ -229,13 +217,18 @@ def read_data(
             db.execute("ALTER TABLE file ADD COLUMN stamp TEXT NOT NULL DEFAULT ''")
         kept = (name for name in files if name not in parsed and stamps[name] != previous.stamps.get(name))
         db.executemany("UPDATE file SET stamp = ? WHERE path = ?", ((stamps[name], name) for name in kept))
-    db.executemany("INSERT INTO file VALUES (?, ?, ?)", ((name, files[name], stamps[name]) for name in parsed))
     fresh = [name for name in files if name in parsed]
     _reader[:] = [(data_dir, uris)]
     now: dict[str, Main] = {}
     batch: list[Entry] = []
-    for entries, found in in_parallel(_read, fresh, workers):
+    for name, (sha256, entries, found) in zip(fresh, in_parallel(_read, fresh, workers), strict=True):
         problems += found
+        if not sha256:  # gone or unreadable since it was listed
+            del files[name], stamps[name]
+            parsed.discard(name)
+            continue
+        files[name] = sha256
+        db.execute("INSERT INTO file VALUES (?, ?, ?)", (name, sha256, stamps[name]))
         batch += entries
         if previous is not None:
             now.update((e.iri, e.main()) for e in entries)
@@ -266,10 +259,20 @@ def _insert(catalogue: Catalogue, batch: list[Entry], data_dir: Path, problems: 
 _reader: list[tuple[Path, Uris]] = []  # what the reading processes inherit
 
 
-def _read(name: str) -> tuple[list[Entry], list[Violation]]:
+def _read(name: str) -> tuple[str, list[Entry], list[Violation]]:
+    """A file's SHA-256 ("" if it cannot be read), its entries and what is wrong with it."""
     data_dir, uris = _reader[0]
-    records, problems = read_file(data_dir / name, uris)
-    return [entry_of(record, name, uris) for record in records], problems
+    path = data_dir / name
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return "", [], [_unreadable(path, err)]
+    records, problems = read_file(path, uris, data)
+    return hashlib.sha256(data).hexdigest(), [entry_of(record, name, uris) for record in records], problems
+
+
+def _unreadable(path: Path, err: OSError) -> Violation:
+    return Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}")
 
 
 def read_catalogue(build_path: Path) -> Catalogue | None:

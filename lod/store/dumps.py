@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from lod.errors import LodError
-from lod.store.members import CODE, Group, Members, group, members, prefixes
+from lod.store.members import CODE, Members, members, prefixes
 
-__all__ = ["FOLDER", "Dump", "DumpWriter", "Group", "Members", "group", "members", "read_dumps"]
+__all__ = ["FOLDER", "Dump", "DumpWriter", "Members", "members", "read_dumps"]
 
 FOLDER = "dumps"
 _CHUNK = 1 << 20

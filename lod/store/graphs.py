@@ -20,7 +20,7 @@ from lod.model.dataset import read_file
 from lod.model.shacl import Check, validate
 from lod.store.catalogue import Catalogue, Entry, Mains, Reading
 from lod.store.changes import combined, digest
-from lod.store.dumps import Group, Members, group, members
+from lod.store.dumps import Members, members
 from lod.store.parallel import SMALL, in_parallel
 from lod.uris import Uris
 from lod.vocab import CRM, OA, RDF, RDFS, SKOS
@@ -52,7 +52,6 @@ class Made:
 
     name: str
     records: list[tuple[str, str, bytes, bytes]]  # record IRI, digest, N-Quads of its graph, N-Triples
-    group: Group
     members: Members
     problems: list[Violation]  # unknown references and SHACL violations of its records
     references: set[str]  # what its records refer to
@@ -153,9 +152,8 @@ def _make(name: str) -> Made:
         ntriples = ox.serialize(own + references, format=ox.RdfFormat.N_TRIPLES) or b""
         made.append((entry.iri, value, nquads, ntriples))
         graphs.append((graph.value, quads))
-    key = group([g for g, _ in graphs], [value for _, value, _, _ in made])
     nquads = b"".join(nquads for _, _, nquads, _ in made)
-    return Made(name, made, key, members(graphs, nquads, uris), problems, referred)
+    return Made(name, made, members(graphs, nquads, uris), problems, referred)
 
 
 def _references(entry: Entry, mains: Mains, uris: Uris, problems: list[Violation]) -> list[ox.Triple]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,22 +19,8 @@ from lod.model.terms import plain
 from lod.uris import Uris
 from lod.vocab import ONTOLOGY_DIR, PREFIXES
 
-#: A group's members of the three dumps: N-Quads, Turtle, JSON Lines, each one gzip member.
+#: A record file's members of the three dumps: N-Quads, Turtle, JSON Lines, each one gzip member.
 Members = tuple[bytes, bytes, bytes]
-
-
-@dataclass(frozen=True)
-class Group:
-    """Records dumped together (the first graph's name) and the key of their dump members."""
-
-    key: str
-    first: str
-
-
-def group(graphs: list[str], digests: list[str]) -> Group:
-    """The group of these record graphs with these digests: its key changes when any of them does."""
-    key = hashlib.sha256("\n".join([CODE, *graphs, *digests]).encode()).hexdigest()
-    return Group(key, graphs[0])
 
 
 def members(graphs: list[tuple[str, list[ox.Quad]]], nquads: bytes, uris: Uris) -> Members:
