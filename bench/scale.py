@@ -249,13 +249,16 @@ def table(results: list[Size], seconds: int, connections: int, workers: int) -> 
     def ratio(a: float, b: float) -> str:
         return f"{a / b:.2f}"
 
-    growth = (
+    growth = (  # a run of one size has no growth to show
         f"{last.documents:,}/{first.documents:,} p50 ratio: "
         f"records {ratio(last.lod_records.p50_ms, first.lod_records.p50_ms)}, "
         f"lookups {ratio(last.lod_lookups.p50_ms, first.lod_lookups.p50_ms)} (Oxigraph: "
         f"{ratio(last.oxigraph_records.p50_ms, first.oxigraph_records.p50_ms)}, "
-        f"{ratio(last.oxigraph_lookups.p50_ms, first.oxigraph_lookups.p50_ms)}); lod ÷ Oxigraph requests/s at "
-        f"{last.documents:,}: "
+        f"{ratio(last.oxigraph_lookups.p50_ms, first.oxigraph_lookups.p50_ms)}); "
+        if len(results) > 1
+        else ""
+    ) + (
+        f"lod ÷ Oxigraph requests/s at {last.documents:,}: "
         f"records {ratio(last.lod_records.requests_per_second, last.oxigraph_records.requests_per_second)}×, "
         f"lookups {ratio(last.lod_lookups.requests_per_second, last.oxigraph_lookups.requests_per_second)}×."
     )
