@@ -268,8 +268,6 @@ def _make_into(
         if start is None or before is None:  # nothing to start from
             store = ox.Store(str(path / "store"))
             loaded.triples = _load(store, made, catalogue, dumps, progress)
-            progress("optimising the store")
-            store.optimize()
             progress("counting the dataset for its description")
             loaded.statistics = statistics(store)
         else:
