@@ -149,8 +149,12 @@ def rename_a_person(work: Path, triples: Path, settings: Settings) -> None:
     people[0].write_text(authority.replace(f'rdfs:label "{label}"', f'rdfs:label "{label} (KWP)"'), encoding="utf-8")
 
 
+@pytest.mark.parametrize("splice", [True, False], ids=["lists spliced", "lists sorted"])
 @pytest.mark.parametrize("edit", [change_a_meeting, add_a_page, delete_a_page, rename_a_person])
-def test_a_rebuild_writes_exactly_what_changed_and_ends_where_a_fresh_build_ends(copy: Path, edit: Edit) -> None:
+def test_a_rebuild_writes_exactly_what_changed_and_ends_where_a_fresh_build_ends(
+    copy: Path, edit: Edit, splice: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("lod.store.build.SPLICE_SHARE", 1.0 if splice else 0.0)
     triples, var = copy / "corpus-12" / "triples", copy / "var"
     settings = Settings(data_dir=str(triples), var_dir=str(copy / "scratch"))
     before, log_before = graphs(var), activities(var)
@@ -177,6 +181,10 @@ def test_a_rebuild_writes_exactly_what_changed_and_ends_where_a_fresh_build_ends
     assert {o.replace("/id/", "/data/") for t, o in logged if t == "Delete"} == deleted
     written = len(changed - deleted)
     assert f"{written} records written anew, {len(deleted)} removed, the others as before" in messages
+    listed = [m for m in messages if m.startswith("lists spliced: ")]
+    assert listed or not (created or deleted)  # a record that appeared or went moves a list
+    if listed:
+        assert listed[0].endswith("sorted anew: none") if splice else listed[0].startswith("lists spliced: none;")
 
 
 def no_index(dumps: Path) -> None:

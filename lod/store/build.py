@@ -17,12 +17,14 @@ killed one leaves a partial directory that the next build sweeps away.
 from __future__ import annotations
 
 import array
+import bisect
 import datetime
 import fcntl
 import hashlib
 import io
 import itertools
 import json
+import mmap
 import os
 import shutil
 import sys
@@ -56,6 +58,9 @@ from lod.uris import KINDS, Uris
 Progress = Callable[[str], None]
 LOAD_BUFFER = 1 << 20  # bytes the bulk loader reads at once
 OLD_DUMP_CACHE = "cache/dumps.sqlite"  # where builds kept dump members before dumps/index.tsv
+SPLICE_SHARE = 0.01  # a list is spliced when at most this share of its lines goes or comes, else sorted anew
+Line = tuple[str, str | None]  # the slug and label of a record, as a list shows it
+Moves = dict[str, tuple[list[Line], list[Line]]]  # by kind: the lines a rebuild takes out, those it puts in
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class _Loaded:
     statistics: Statistics = field(default_factory=Statistics)
     dumps: list[Dump] = field(default_factory=list)
     lists: Path | None = None  # the previous build, whose lists of the kinds not in ``moved`` are this one's
-    moved: set[str] = field(default_factory=set)  # kinds with a record that appeared, went or was renamed
+    moved: Moves = field(default_factory=dict)  # the lines of the lists that go and come
     touched: set[str] | None = None  # the records that may differ from the previous build's (None: any)
 
 
@@ -118,7 +123,7 @@ def build(
                 path, previous_path, path / CATALOGUE, before, loaded.redirects, build_id, end_time, loaded.touched
             )
             progress(f"changes since the served build: {summary}")
-            _write_lists(path, loaded.catalogue, loaded.lists, loaded.moved)
+            _write_lists(path, loaded.catalogue, loaded.lists, loaded.moved, progress)
             meta = _meta(build_id, uris, end_time, store, loaded)
             loaded.catalogue.close()
             (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -276,7 +281,7 @@ def _make_into(
             changed = _update(store, made, loaded, before, start, dumps, uris, progress)
             loaded.touched = changed | loaded.removed  # the others have the digest of the previous catalogue
             loaded.lists = start if (start / LISTS).is_dir() else None
-            loaded.moved = {owner[0] for iri in reading.moved or () if (owner := uris.record_of(iri))}
+            loaded.moved = _moves(reading.moved or set(), before, catalogue)
         if loaded.touched is None or start is None or before is None:
             progress("writing the name index")
             write_index(store, path / NAMES, uris.concept(""))
@@ -378,6 +383,17 @@ def _update(
     return changed
 
 
+def _moves(iris: set[str], before: Catalogue, now: Catalogue) -> Moves:
+    """The list lines of the records that appeared, went or changed class or label, by kind: those of
+    the previous build that go, and those of this one that come."""
+    moves: Moves = {}
+    for iri in sorted(iris):
+        for side, entry in enumerate((before.get(iri), now.get(iri))):
+            if entry is not None:
+                moves.setdefault(entry.kind, ([], []))[side].append((entry.slug, entry.label))
+    return moves
+
+
 def _referred(records: set[str], catalogues: tuple[Catalogue, ...]) -> set[str]:
     """These records and every record they refer to in any of the catalogues."""
     found = set(records)
@@ -457,41 +473,116 @@ def _check_redirects(data_dir: Path, uris: Uris, loaded: _Loaded) -> list[Violat
     return problems
 
 
-def _write_lists(path: Path, catalogue: Catalogue, same: Path | None, moved: set[str]) -> None:
+def _write_lists(path: Path, catalogue: Catalogue, same: Path | None, moved: Moves, progress: Progress) -> None:
     """One file per kind, ``slug<TAB>label`` sorted by label, for the paged lists at ``/id/{kind}/``,
     and its index: where each line starts (8 bytes each), so that a page reads only its lines.
-    SQLite sorts, so a list of millions is never all in memory. The lists of the build ``same``
-    are linked to instead, for every kind not in ``moved``."""
+    SQLite sorts, so a list of millions is never all in memory. From the build ``same``, the lists
+    of the kinds not in ``moved`` are linked to, and the others spliced where few of their lines move."""
     lists = path / LISTS
     lists.mkdir()
     kinds = set(KINDS)
     if same is not None:
-        kinds = moved
+        kinds = {kind for kind, (gone, come) in moved.items() if not _splice(same / LISTS, lists, kind, gone, come)}
         for kept in (same / LISTS).iterdir():
             if kept.stem not in moved:
                 os.link(kept, lists / kept.name)
+        if moved:
+            spliced, anew = ", ".join(sorted(set(moved) - kinds)), ", ".join(sorted(kinds))
+            progress(f"lists spliced: {spliced or 'none'}; sorted anew: {anew or 'none'}")
     if not kinds:
         return
-    catalogue.db.create_function("list_text", 2, _list_text, deterministic=True)
     catalogue.db.create_function("list_key", 2, _list_key, deterministic=True)
     marks = ", ".join("?" * len(kinds))
     rows = catalogue.db.execute(
-        f"SELECT kind, slug, list_text(label, slug) FROM record WHERE kind IN ({marks}) "
-        "ORDER BY kind, list_key(label, slug), slug",
+        f"SELECT kind, slug, label FROM record WHERE kind IN ({marks}) ORDER BY kind, list_key(label, slug), slug",
         sorted(kinds),
     )
     for kind, kind_rows in itertools.groupby(rows, key=lambda row: row[0]):
         offsets = array.array("Q")
         at = 0
         with (lists / f"{kind}.tsv").open("wb") as out:
-            for _, slug, text in kind_rows:
-                line = f"{slug}\t{text}\n".encode()
+            for _, slug, label in kind_rows:
+                line = _list_line(slug, label)
                 offsets.append(at)
                 out.write(line)
                 at += len(line)
-        if sys.byteorder != "little":
-            offsets.byteswap()
-        (lists / f"{kind}.idx").write_bytes(offsets.tobytes())
+        _write_offsets(lists / f"{kind}.idx", offsets)
+
+
+def _splice(kept: Path, lists: Path, kind: str, gone: list[Line], come: list[Line]) -> bool:
+    """Write the list of ``kind`` as the kept one without the lines ``gone`` and with the lines ``come``,
+    each found by binary search; False, having written nothing, where the kept list has no such line
+    or too many lines move for a splice to beat sorting."""
+    tsv, idx = kept / f"{kind}.tsv", kept / f"{kind}.idx"
+    if not tsv.is_file() or not idx.is_file():
+        return False
+    offsets = array.array("Q", idx.read_bytes())
+    if sys.byteorder != "little":
+        offsets.byteswap()
+    lines = len(offsets)
+    if not lines or len(gone) + len(come) > SPLICE_SHARE * lines:
+        return False
+    with tsv.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        size = len(text)
+
+        def start(i: int) -> int:
+            return offsets[i] if i < lines else size
+
+        def key(i: int) -> tuple[str, str]:
+            slug, shown = text[offsets[i] : start(i + 1)].decode("utf-8").rstrip("\n").split("\t", 1)
+            return shown.lower(), slug
+
+        def place(slug: str, label: str | None) -> tuple[int, tuple[str, str]]:
+            wanted = (_list_key(label, slug), slug)
+            return bisect.bisect_left(range(lines), wanted, key=key), wanted
+
+        edits: list[tuple[int, int, tuple[str, str], bytes]] = []  # (before which kept line, 0 put / 1 cut, key, line)
+        for slug, label in gone:
+            i, wanted = place(slug, label)
+            if i == lines or key(i) != wanted:
+                return False
+            edits.append((i, 1, wanted, b""))
+        for slug, label in come:
+            i, wanted = place(slug, label)
+            edits.append((i, 0, wanted, _list_line(slug, label)))
+        edits.sort()
+        written = array.array("Q")
+        at, kept_from = 0, 0
+        with (lists / f"{kind}.tsv").open("wb") as out, memoryview(text) as view:
+
+            def keep(stop: int) -> None:  # the kept lines from ``kept_from`` up to ``stop``, shifted to ``at``
+                nonlocal at, kept_from
+                if stop > kept_from:
+                    shift = at - offsets[kept_from]
+                    written.extend(offset + shift for offset in offsets[kept_from:stop])
+                    out.write(view[offsets[kept_from] : start(stop)])
+                    at += start(stop) - offsets[kept_from]
+                kept_from = max(kept_from, stop)
+
+            for i, cut, _, line in edits:
+                keep(i)
+                if cut:
+                    kept_from = i + 1
+                else:
+                    written.append(at)
+                    out.write(line)
+                    at += len(line)
+            keep(lines)
+    if not written:  # as a build that sorts it: no file for a kind without records
+        (lists / f"{kind}.tsv").unlink()
+        return True
+    _write_offsets(lists / f"{kind}.idx", written)
+    return True
+
+
+def _write_offsets(path: Path, offsets: array.array[int]) -> None:
+    if sys.byteorder != "little":
+        offsets.byteswap()
+    path.write_bytes(offsets.tobytes())
+
+
+def _list_line(slug: str, label: str | None) -> bytes:
+    return f"{slug}\t{_list_text(label, slug)}\n".encode()
 
 
 def _list_text(label: str | None, slug: str) -> str:
