@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import array
 import random
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,10 +23,8 @@ def write_sorted(folder: Path, kind: str, rows: list[Row]) -> None:
         text += building._list_line(slug, label)
     if not rows:
         return
-    if sys.byteorder != "little":
-        offsets.byteswap()
     (folder / f"{kind}.tsv").write_bytes(text)
-    (folder / f"{kind}.idx").write_bytes(offsets.tobytes())
+    building._write_offsets(folder / f"{kind}.idx", offsets)
 
 
 def files(folder: Path) -> dict[str, bytes]:

@@ -387,7 +387,7 @@ def _moves(iris: set[str], before: Catalogue, now: Catalogue) -> Moves:
     """The list lines of the records that appeared, went or changed class or label, by kind: those of
     the previous build that go, and those of this one that come."""
     moves: Moves = {}
-    for iri in sorted(iris):
+    for iri in iris:
         for side, entry in enumerate((before.get(iri), now.get(iri))):
             if entry is not None:
                 moves.setdefault(entry.kind, ([], []))[side].append((entry.slug, entry.label))
@@ -516,9 +516,7 @@ def _splice(kept: Path, lists: Path, kind: str, gone: list[Line], come: list[Lin
     tsv, idx = kept / f"{kind}.tsv", kept / f"{kind}.idx"
     if not tsv.is_file() or not idx.is_file():
         return False
-    offsets = array.array("Q", idx.read_bytes())
-    if sys.byteorder != "little":
-        offsets.byteswap()
+    offsets = _read_offsets(idx)
     lines = len(offsets)
     if not lines or len(gone) + len(come) > SPLICE_SHARE * lines:
         return False
@@ -573,6 +571,14 @@ def _splice(kept: Path, lists: Path, kind: str, gone: list[Line], come: list[Lin
         return True
     _write_offsets(lists / f"{kind}.idx", written)
     return True
+
+
+def _read_offsets(path: Path) -> array.array[int]:
+    """A list's index: where each of its lines starts, kept as little-endian 8-byte integers."""
+    offsets = array.array("Q", path.read_bytes())
+    if sys.byteorder != "little":
+        offsets.byteswap()
+    return offsets
 
 
 def _write_offsets(path: Path, offsets: array.array[int]) -> None:
