@@ -165,6 +165,8 @@ def test_a_killed_build_leaves_the_previous_store_served(data_copy: Path, tmp_pa
     assert served_label(settings, "kim-il-sung") == 200
     leftovers = [p for p in (tmp_path / "var" / "stores").iterdir() if p.name != first.id]
     assert leftovers and all(not (p / "build.json").exists() for p in leftovers)  # the killed build's directory
-    after = build(settings)
+    messages: list[str] = []
+    after = build(settings, progress=messages.append)
+    assert f"reading records from {data_copy}/, unchanged files as in build {first.id}" in messages  # catalogue back
     assert sorted(p.name for p in (tmp_path / "var" / "stores").iterdir()) == sorted([first.id, after.id])
     assert served_label(settings, "synthetic-person-2999") == 200

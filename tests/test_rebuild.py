@@ -14,6 +14,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +31,7 @@ from lod.store import catalogue
 from lod.store.build import build
 from lod.store.catalogue import read_catalogue
 from lod.store.embedded import current_build
+from tests.conftest import ROOT
 
 Edit = Callable[[Path, Path, Settings], None]
 
@@ -297,3 +300,84 @@ def test_files_changed_just_before_a_build_are_hashed_by_the_next(copy: Path, mo
     assert found is not None
     assert set(found.files) == set(found.stamps) | {late.relative_to(triples).as_posix()}
     assert late.relative_to(triples).as_posix() not in found.stamps
+
+
+def entries(build_path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
+    """A catalogue's records and files (their checksums, not their stamps), and the rows its journal holds."""
+    db = sqlite3.connect(f"file:{build_path / catalogue.FILE}?mode=ro", uri=True)
+    try:
+        records = db.execute("SELECT * FROM record ORDER BY iri").fetchall()
+        files = db.execute("SELECT path, sha256 FROM file ORDER BY path").fetchall()
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        kept = sum(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables if t.startswith("undo_"))
+        return records, files, kept
+    finally:
+        db.close()
+
+
+def test_a_rebuild_takes_the_catalogue_over_instead_of_copying_it(copy: Path) -> None:
+    triples, var = copy / "corpus-12" / "triples", copy / "var"
+    served = current_build(var).path
+    inode = (served / catalogue.FILE).stat().st_ino
+    change_a_meeting(copy, triples, Settings(data_dir=str(triples), var_dir=str(copy / "scratch")))
+    rebuild(copy)
+    build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
+    now = current_build(var).path
+    assert now != served and not (served / catalogue.FILE).exists()
+    assert (now / catalogue.FILE).stat().st_ino == inode  # moved, not copied
+    records, files, kept = entries(now)
+    assert (records, files) == entries(current_build(copy / "fresh").path)[:2]
+    assert kept == 0
+
+
+def test_a_failed_rebuild_gives_the_catalogue_back_as_it_was(copy: Path) -> None:
+    triples, var = copy / "corpus-12" / "triples", copy / "var"
+    served = current_build(var).path
+    before = entries(served)
+    change_a_meeting(copy, triples, Settings(data_dir=str(triples), var_dir=str(copy / "scratch")))
+    broken = triples / "person" / "broken.ttl"
+    broken.write_text("<id/person/broken> a <http://www.cidoc-crm.org/cidoc-crm/E21_Person ;\n")
+    with pytest.raises(ValidationFailed):
+        rebuild(copy)
+    assert current_build(var).path == served
+    assert entries(served) == before
+    broken.unlink()
+    messages = rebuild(copy)
+    assert any(f"unchanged files as in build {served.name}" in m for m in messages)
+    assert any(" record files, 1 of them new or changed; " in m for m in messages)
+    build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
+    assert quads(var) == quads(copy / "fresh")
+    assert entries(current_build(var).path)[:2] == entries(current_build(copy / "fresh").path)[:2]
+
+
+KILL = """
+import os, sys
+from lod.settings import Settings
+from lod.store import build
+setattr(build, sys.argv[3], lambda *args, **kwargs: os._exit(9))  # killed there: no handler runs
+build.build(Settings(data_dir=sys.argv[1], var_dir=sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize(
+    "where", ["_update", "_switch", "forget_journal"], ids=["while making", "before the switch", "after the switch"]
+)
+def test_the_catalogue_a_killed_rebuild_took_over_is_put_right_by_the_next(copy: Path, where: str) -> None:
+    triples, var = copy / "corpus-12" / "triples", copy / "var"
+    first, log_before = current_build(var).path, activities(var)
+    before = graphs(var)
+    change_a_meeting(copy, triples, Settings(data_dir=str(triples), var_dir=str(copy / "scratch")))
+    killed = subprocess.run([sys.executable, "-c", KILL, str(triples), str(var), where], cwd=ROOT)
+    assert killed.returncode == 9
+    switched = where == "forget_journal"
+    assert (current_build(var).path == first) != switched
+    messages = rebuild(copy)
+    build(Settings(data_dir=str(triples), var_dir=str(copy / "fresh")))
+    assert any(" record files, 0 of them new or changed; " in m for m in messages) == switched
+    assert quads(var) == quads(copy / "fresh")
+    records, files, kept = entries(current_build(var).path)
+    assert (records, files) == entries(current_build(copy / "fresh").path)[:2]
+    assert kept == 0
+    after = graphs(var)
+    changed = {g for g in set(before) | set(after) if before.get(g) != after.get(g)}
+    assert changed and {o.replace("/id/", "/data/") for _, o in activities(var)[len(log_before) :]} == changed

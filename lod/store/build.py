@@ -4,14 +4,15 @@ Each record is its own named graph (its triples, and the class and label of ever
 to, :mod:`lod.store.graphs`), and each triple is once more in the default graph, the merge of all
 records. The records are made and checked against the SHACL shapes, compiled to SPARQL, a few
 files at a time on every core (:mod:`lod.store.graphs`); the first build streams them into a new
-pyoxigraph store. Later builds read only the files whose SHA-256 changed
-(:mod:`lod.store.catalogue`), make and check only those (and the files that refer to a record that
-changed its class or label), start from a copy of the served store (hard links, so it costs no
-time) and write only the record graphs that changed (:mod:`lod.store.delta`); the dumps copy what
-the previous build's had of the other files.
+pyoxigraph store. Later builds take the previous build's catalogue over and read only the files
+whose SHA-256 changed (:mod:`lod.store.catalogue`), make and check only those (and the files that
+refer to a record that changed its class or label), start from a copy of the served store (hard
+links, so it costs no time) and write only the record graphs that changed
+(:mod:`lod.store.delta`); the dumps copy what the previous build's had of the other files.
 
-Nothing is switched unless every step succeeded; a failed build removes its directory, and a
-killed one leaves a partial directory that the next build sweeps away.
+Nothing is switched unless every step succeeded; a failed build removes its directory (and gives
+the catalogue back as it was), and a killed one leaves a partial directory that the next build
+sweeps away (once it has put the catalogue back).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from lod.search.index import FILE as NAMES
 from lod.search.index import write_index
 from lod.settings import Settings
 from lod.store.catalogue import FILE as CATALOGUE
-from lod.store.catalogue import Catalogue, Reading, read_catalogue, read_data
+from lod.store.catalogue import Catalogue, Previous, Reading, forget_journal, read_catalogue, read_data, recover
 from lod.store.changes import record_changes
 from lod.store.delta import GraphUpdate
 from lod.store.dumps import FOLDER, Dump, DumpWriter
@@ -112,27 +113,30 @@ def build(
         try:
             loaded = _build_into(path, settings, uris, progress, None if full else previous_path)
             if not switch:
-                loaded.catalogue.close()
+                loaded.catalogue.abandon()
                 shutil.rmtree(path, ignore_errors=True)
                 return BuildResult(build_id, path, loaded.records, loaded.triples)
             store = _publish(path, settings, uris, loaded, previous_path, progress)
             end_time = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
             loaded.catalogue.commit()
+            journaled = loaded.catalogue.journaled
             before = previous_path / CATALOGUE if previous_path and (previous_path / CATALOGUE).exists() else None
             summary = record_changes(
-                path, previous_path, path / CATALOGUE, before, loaded.redirects, build_id, end_time, loaded.touched
-            )
+                path, previous_path, path / CATALOGUE, before, loaded.redirects, build_id, end_time, loaded.touched,
+                journaled,
+            )  # fmt: skip
             progress(f"changes since the served build: {summary}")
             _write_lists(path, loaded.catalogue, loaded.lists, loaded.moved, progress)
             meta = _meta(build_id, uris, end_time, store, loaded)
-            loaded.catalogue.close()
             (path / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
         except BaseException:
             if loaded is not None:
-                loaded.catalogue.close()
+                loaded.catalogue.abandon()
             shutil.rmtree(path, ignore_errors=True)
             raise
+        loaded.catalogue.close()
         _switch(var_dir, path)
+        forget_journal(path)
         progress(f"switched {var_dir}/{CURRENT} to build {build_id}")
         _prune(var_dir, settings.keep_stores)
         return BuildResult(build_id, path, loaded.records, loaded.triples)
@@ -224,10 +228,11 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress, 
     started = time.monotonic()
     data_dir = Path(settings.data_dir)
     start = _starting_point(previous, settings.base)
-    before = read_catalogue(start) if start is not None else None
+    taken = read_catalogue(start) if start is not None else None
     progress(f"reading records from {data_dir}/" + (f", unchanged files as in build {start.name}" if start else ""))
-    reading = read_data(data_dir, uris, before, path / CATALOGUE)
+    reading = read_data(data_dir, uris, taken, path / CATALOGUE)  # the previous build's catalogue moves here
     loaded = _Loaded(reading.catalogue, removed=reading.removed)
+    before = reading.catalogue.previous() if reading.catalogue.journaled else None
     try:
         _stop_on(reading.problems + _check_redirects(data_dir, uris, loaded))
         if loaded.catalogue.db.execute("SELECT 1 FROM record LIMIT 1").fetchone() is None:
@@ -236,11 +241,8 @@ def _build_into(path: Path, settings: Settings, uris: Uris, progress: Progress, 
         loaded.kinds = _kinds(loaded, start, uris)
         loaded.records = sum(loaded.kinds.values())
     except BaseException:
-        loaded.catalogue.close()
+        loaded.catalogue.abandon()
         raise
-    finally:
-        if before is not None:
-            before.close()
     progress(f"built {loaded.records} records, {loaded.triples} triples in {time.monotonic() - started:.1f} s")
     return loaded
 
@@ -253,7 +255,7 @@ def _make_into(
     loaded: _Loaded,
     reading: Reading,
     start: Path | None,
-    before: Catalogue | None,
+    before: Previous | None,
 ) -> None:
     data_dir = Path(settings.data_dir)
     catalogue = loaded.catalogue
@@ -351,7 +353,7 @@ def _update(
     store: ox.Store,
     made: Iterable[Made],
     loaded: _Loaded,
-    before: Catalogue,
+    before: Previous,
     start: Path,
     dumps: DumpWriter,
     uris: Uris,
@@ -383,7 +385,7 @@ def _update(
     return changed
 
 
-def _moves(iris: set[str], before: Catalogue, now: Catalogue) -> Moves:
+def _moves(iris: set[str], before: Previous, now: Catalogue) -> Moves:
     """The list lines of the records that appeared, went or changed class or label, by kind: those of
     the previous build that go, and those of this one that come."""
     moves: Moves = {}
@@ -394,7 +396,7 @@ def _moves(iris: set[str], before: Catalogue, now: Catalogue) -> Moves:
     return moves
 
 
-def _referred(records: set[str], catalogues: tuple[Catalogue, ...]) -> set[str]:
+def _referred(records: set[str], catalogues: tuple[Catalogue | Previous, ...]) -> set[str]:
     """These records and every record they refer to in any of the catalogues."""
     found = set(records)
     for catalogue in catalogues:
@@ -626,8 +628,10 @@ def _current_name(var_dir: Path) -> str | None:
 
 
 def _sweep(var_dir: Path, progress: Progress) -> None:
-    """Remove what killed builds left behind: store directories without a build record."""
+    """Remove what killed builds left behind: store directories without a build record, once the
+    catalogue a killed build took over is back where it came from."""
     current = _current_name(var_dir)
+    recover(var_dir / STORES, current)
     for path in (var_dir / STORES).iterdir():
         if path.name != current and not (path / META).exists():
             progress(f"removing the unfinished build {path}")

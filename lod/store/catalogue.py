@@ -13,13 +13,19 @@ feed compares.
 
 The entries stay on disk: a build holds only the list of files in memory, however many records
 there are, and asks the catalogue for the entries of one file or one record at a time.
+
+A build that starts from the previous one takes its catalogue over (the file moves into the new
+build's directory, it is not copied: at 100,000 documents it takes 3 GB) and changes it in place,
+keeping the rows it changes as they were in a journal. A build that fails puts them back and
+returns the catalogue; one that was killed is undone by the next (:func:`recover`); one that
+switched forgets its journal (:func:`forget_journal`). So the catalogue of the served build always
+says what that build holds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -44,6 +50,15 @@ CREATE TABLE record (
 );
 CREATE INDEX record_of_file ON record (path, iri);
 """
+#: The rows a build changed, as the build it started from had them (NULL path / sha256: not there).
+JOURNAL = """
+CREATE TABLE IF NOT EXISTS journal (build TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS undo_file (path TEXT PRIMARY KEY, sha256 TEXT, stamp TEXT);
+CREATE TABLE IF NOT EXISTS undo_record (
+    iri TEXT PRIMARY KEY, path TEXT, kind TEXT, slug TEXT, own TEXT, types TEXT, label TEXT, refs TEXT, digest TEXT
+);
+"""
+_RECORD_COLUMNS = "iri, path, kind, slug, own, types, label, refs, digest"
 _COLUMNS = "iri, path, kind, own, types, label, refs, digest"
 _BATCH = 5_000
 _SETTLED_NS = 1_000_000_000  # a file's stamp is kept once it is this much older than the reading
@@ -89,14 +104,21 @@ def _of_file(db: sqlite3.Connection, name: str) -> list[Entry]:
 
 class Catalogue:
     """A build's catalogue: the record files (relative path → SHA-256, in reading order) and their
-    stamps in memory, the entries in ``catalogue.sqlite``."""
+    stamps in memory, the entries in ``catalogue.sqlite``. A catalogue taken over from the build
+    before (``journaled``) keeps the rows it changes, as they were, in its journal."""
 
     def __init__(
-        self, path: Path, files: dict[str, str], writable: bool = False, stamps: dict[str, str] | None = None
+        self,
+        path: Path,
+        files: dict[str, str],
+        writable: bool = False,
+        stamps: dict[str, str] | None = None,
+        journaled: bool = False,
     ) -> None:
         self.path = path
         self.files = files
         self.stamps = stamps or {}
+        self.journaled = journaled
         mode = "rw" if writable else "ro"
         self.db = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, check_same_thread=False)
 
@@ -118,6 +140,10 @@ class Catalogue:
         """Some columns of every record (``iri, kind, slug, label, digest``…), in ``order``."""
         return iter(self.db.execute(f"SELECT {columns} FROM record ORDER BY {order}"))
 
+    def previous(self) -> Previous:
+        """The entries as the build this one started from had them."""
+        return Previous(self)
+
     def set_digests(self, digests: Iterable[tuple[str, str]]) -> None:
         """(IRI, digest) of records whose graph the build made, kept aside (a temporary table does
         not lock the catalogue the making processes read) until :meth:`settle`."""
@@ -127,15 +153,162 @@ class Catalogue:
     def settle(self) -> None:
         """The digests set aside into the records, once the making processes are done."""
         if self.db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'made'").fetchone():
+            self._keep_records("iri IN (SELECT iri FROM temp.made)")
             self.db.execute("UPDATE record SET digest = made.digest FROM temp.made AS made WHERE made.iri = record.iri")
             self.db.execute("DROP TABLE temp.made")
         self.db.commit()
+
+    def forget_files(self, names: list[str]) -> None:
+        """The files and the records of these files go."""
+        for name in names:
+            self._keep_files("path = ?", (name,))
+            self._keep_records("path = ?", (name,))
+        self.db.executemany("DELETE FROM record WHERE path = ?", ((name,) for name in names))
+        self.db.executemany("DELETE FROM file WHERE path = ?", ((name,) for name in names))
+
+    def add_file(self, name: str, sha256: str, stamp: str) -> None:
+        if self.journaled:
+            self.db.execute("INSERT OR IGNORE INTO undo_file (path) VALUES (?)", (name,))
+        self.db.execute("INSERT INTO file VALUES (?, ?, ?)", (name, sha256, stamp))
+
+    def restamp(self, stamps: list[tuple[str, str]]) -> None:
+        """New stamps (``(stamp, path)``) of unchanged files."""
+        for _, name in stamps:
+            self._keep_files("path = ?", (name,))
+        self.db.executemany("UPDATE file SET stamp = ? WHERE path = ?", stamps)
+
+    def add_records(self, entries: list[Entry]) -> int:
+        """Add entries (one whose record is there already is left out); how many went in."""
+        if self.journaled:
+            self.db.executemany("INSERT OR IGNORE INTO undo_record (iri) VALUES (?)", ((e.iri,) for e in entries))
+        before = self.db.total_changes
+        self.db.executemany(
+            "INSERT OR IGNORE INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (e.row() for e in entries)
+        )
+        return self.db.total_changes - before
+
+    def _keep_files(self, where: str, parameters: tuple[str, ...] = ()) -> None:
+        if self.journaled:
+            self.db.execute(
+                f"INSERT OR IGNORE INTO undo_file SELECT path, sha256, stamp FROM file WHERE {where}", parameters
+            )
+
+    def _keep_records(self, where: str, parameters: tuple[str, ...] = ()) -> None:
+        if self.journaled:
+            query = f"INSERT OR IGNORE INTO undo_record SELECT {_RECORD_COLUMNS} FROM record WHERE {where}"
+            self.db.execute(query, parameters)
+
+    def abandon(self) -> None:
+        """A build that failed: a journaled catalogue is put back as it was and returned to the build
+        it came from; a new one is closed (its directory goes)."""
+        origin = _journal_of(self.db) if self.journaled else None
+        if origin is not None:
+            _undo(self.db)
+        self.db.close()
+        if origin is not None:
+            _give_back(self.path, origin)
 
     def commit(self) -> None:
         self.db.commit()
 
     def close(self) -> None:
         self.db.close()
+
+
+class Previous:
+    """A journaled catalogue's entries as the build before had them: from its journal where this
+    build changed them, else as they are."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    def get(self, iri: str) -> Entry | None:
+        row = self.catalogue.db.execute(f"SELECT {_COLUMNS} FROM undo_record WHERE iri = ?", (iri,)).fetchone()
+        if row is None:
+            return self.catalogue.get(iri)
+        return _entry(row) if row[1] is not None else None
+
+
+def take_over(previous: Catalogue, target: Path, files: dict[str, str], stamps: dict[str, str]) -> Catalogue:
+    """The previous build's catalogue, moved to ``target`` and journaled from now on; ``files`` and
+    ``stamps`` are this build's."""
+    previous.close()
+    db = sqlite3.connect(previous.path)
+    try:
+        db.executescript(JOURNAL)
+        _forget(db)  # a journal left behind by a build that switched (see recover)
+        db.execute("INSERT INTO journal VALUES (?)", (previous.path.parent.name,))
+        db.commit()
+    finally:
+        db.close()
+    os.replace(previous.path, target)
+    return Catalogue(target, files, writable=True, stamps=stamps, journaled=True)
+
+
+def forget_journal(build_path: Path) -> None:
+    """The build at ``build_path`` switched: its catalogue's journal is no longer needed."""
+    path = build_path / FILE
+    if path.exists():
+        db = sqlite3.connect(path)
+        try:
+            if _journal_of(db) is not None:
+                _forget(db)
+                db.commit()
+        finally:
+            db.close()
+
+
+def recover(stores: Path, current: str | None) -> None:
+    """Catalogues that builds killed on their way left journaled: the served build's forgets its
+    journal; any other is put back as it was and returned to the build it came from (or removed,
+    if that build has a catalogue again or is gone)."""
+    for path in sorted(stores.glob(f"*/{FILE}")):
+        db = sqlite3.connect(path)
+        try:
+            origin = _journal_of(db)
+            if origin is not None and path.parent.name != current:
+                _undo(db)
+            elif origin is not None:
+                _forget(db)
+                db.commit()
+        except sqlite3.Error:
+            origin = None
+        finally:
+            db.close()
+        if origin is not None and path.parent.name != current:
+            _give_back(path, origin)
+
+
+def _journal_of(db: sqlite3.Connection) -> str | None:
+    """The build a journaled catalogue came from (None: not journaled)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'journal'").fetchone() is None:
+        return None
+    row = db.execute("SELECT build FROM journal").fetchone()
+    return str(row[0]) if row else None
+
+
+def _undo(db: sqlite3.Connection) -> None:
+    """Every row the journal kept back as it was, then the journal emptied, in one transaction."""
+    db.execute("DELETE FROM record WHERE iri IN (SELECT iri FROM undo_record)")
+    db.execute(f"INSERT INTO record SELECT {_RECORD_COLUMNS} FROM undo_record WHERE path IS NOT NULL")
+    db.execute("DELETE FROM file WHERE path IN (SELECT path FROM undo_file)")
+    db.execute("INSERT INTO file SELECT path, sha256, stamp FROM undo_file WHERE sha256 IS NOT NULL")
+    _forget(db)
+    db.commit()
+
+
+def _forget(db: sqlite3.Connection) -> None:
+    for table in ("journal", "undo_file", "undo_record"):
+        db.execute(f"DELETE FROM {table}")
+
+
+def _give_back(path: Path, origin: str) -> None:
+    """An undone catalogue goes back to the build it came from, unless that build is gone or has one."""
+    home = path.parent.parent / origin
+    if home.is_dir() and not (home / FILE).exists():
+        os.replace(path, home / FILE)
+    else:
+        path.unlink()
 
 
 def entry_of(record: RawRecord, path: str, uris: Uris) -> Entry:
@@ -172,8 +345,8 @@ class Reading:
 def read_data(
     data_dir: Path, uris: Uris, previous: Catalogue | None, target: Path, workers: int | None = None
 ) -> Reading:
-    """Every record file under ``data_dir`` into a new catalogue at ``target``: a copy of ``previous``
-    where files are unchanged, the others parsed (on every core)."""
+    """Every record file under ``data_dir`` into the catalogue at ``target``: ``previous`` taken
+    over where there is one (unchanged files keep their entries), the others parsed (on every core)."""
     files: dict[str, str] = {}
     stamps: dict[str, str] = {}
     parsed: set[str] = set()
@@ -198,58 +371,69 @@ def read_data(
         if previous is None or previous.files.get(name) != sha256:
             parsed.add(name)
     if previous is not None:
-        shutil.copyfile(previous.path, target)
+        catalogue = take_over(previous, target, files, stamps)
     else:
         with sqlite3.connect(target) as db:
             db.executescript(SCHEMA)
         db.close()
-    catalogue = Catalogue(target, files, writable=True, stamps=stamps)
+        catalogue = Catalogue(target, files, writable=True, stamps=stamps)
     reading = Reading(catalogue, parsed, problems)
-    db = catalogue.db
+    try:
+        _read_into(reading, data_dir, uris, previous, workers)
+    except BaseException:
+        catalogue.abandon()
+        raise
+    return reading
+
+
+def _read_into(reading: Reading, data_dir: Path, uris: Uris, previous: Catalogue | None, workers: int | None) -> None:
+    """The files that are new or changed read into the catalogue, the entries of those that changed
+    or went taken out; which records appeared, went or changed class or label."""
+    catalogue, files, stamps, parsed = (
+        reading.catalogue,
+        reading.catalogue.files,
+        reading.catalogue.stamps,
+        reading.parsed,
+    )
     before: dict[str, Main] = {}
     if previous is not None:
         again = [name for name in previous.files if name not in files or name in parsed]
         for name in again:
             before.update((e.iri, e.main()) for e in catalogue.of_file(name))
-        db.executemany("DELETE FROM record WHERE path = ?", ((name,) for name in again))
-        db.executemany("DELETE FROM file WHERE path = ?", ((name,) for name in again))
-        if "stamp" not in {row[1] for row in db.execute("PRAGMA table_info(file)")}:  # made before stamps
-            db.execute("ALTER TABLE file ADD COLUMN stamp TEXT NOT NULL DEFAULT ''")
+        if "stamp" not in {row[1] for row in catalogue.db.execute("PRAGMA table_info(file)")}:  # made before stamps
+            catalogue.db.execute("ALTER TABLE file ADD COLUMN stamp TEXT NOT NULL DEFAULT ''")
+        catalogue.forget_files(again)
         kept = (name for name in files if name not in parsed and stamps[name] != previous.stamps.get(name))
-        db.executemany("UPDATE file SET stamp = ? WHERE path = ?", ((stamps[name], name) for name in kept))
+        catalogue.restamp([(stamps[name], name) for name in kept])
     fresh = [name for name in files if name in parsed]
     _reader[:] = [(data_dir, uris)]
     now: dict[str, Main] = {}
     batch: list[Entry] = []
     for name, (sha256, entries, found) in zip(fresh, in_parallel(_read, fresh, workers), strict=True):
-        problems += found
+        reading.problems += found
         if not sha256:  # gone or unreadable since it was listed
             del files[name], stamps[name]
             parsed.discard(name)
             continue
         files[name] = sha256
-        db.execute("INSERT INTO file VALUES (?, ?, ?)", (name, sha256, stamps[name]))
+        catalogue.add_file(name, sha256, stamps[name])
         batch += entries
         if previous is not None:
             now.update((e.iri, e.main()) for e in entries)
         if len(batch) >= _BATCH:
-            _insert(catalogue, batch, data_dir, problems)
-    _insert(catalogue, batch, data_dir, problems)
+            _insert(catalogue, batch, data_dir, reading.problems)
+    _insert(catalogue, batch, data_dir, reading.problems)
     if previous is not None:
         reading.moved = {iri for iri, main in now.items() if before.get(iri) != main} | (set(before) - set(now))
         reading.removed = set(before) - set(now)
     catalogue.commit()
-    return reading
 
 
 def _insert(catalogue: Catalogue, batch: list[Entry], data_dir: Path, problems: list[Violation]) -> None:
     """Add entries; one whose record another file has already is a problem, and left out."""
-    db = catalogue.db
-    before = db.total_changes
-    db.executemany("INSERT OR IGNORE INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (e.row() for e in batch))
-    if db.total_changes - before < len(batch):
+    if catalogue.add_records(batch) < len(batch):
         for entry in batch:
-            (path,) = db.execute("SELECT path FROM record WHERE iri = ?", (entry.iri,)).fetchone()
+            (path,) = catalogue.db.execute("SELECT path FROM record WHERE iri = ?", (entry.iri,)).fetchone()
             if path != entry.path:
                 message = f"record {entry.kind}/{entry.slug} is also in {data_dir / path}"
                 problems.append(Violation(str(data_dir / entry.path), "unique-record", message))

@@ -99,15 +99,18 @@ def record_changes(
     build: str,
     end_time: str,
     touched: Iterable[str] | None = None,
+    journaled: bool = False,
 ) -> Summary:
     """Write ``path/changes.sqlite``: the log of the build at ``previous`` (if any) and this build's changes.
 
     ``records`` and ``before`` are SQLite files with a table ``record (iri, kind, digest)``: every
     record of this build and of the previous one (their catalogues; ``before`` is None when there
-    is none). ``redirects`` maps the IRI of each merged record to its survivor's; ``touched``, when
-    given, holds every record that may differ from the previous build (made anew or gone), and
-    only those are compared. The comparison runs in SQLite, so no list of every record is held in
-    memory.
+    is none). ``journaled`` says that ``records`` is the previous build's catalogue taken over, whose
+    journal (``undo_record``) holds the previous rows of every record this build changed: only
+    those are compared. ``redirects`` maps the IRI of each merged record to its survivor's;
+    ``touched``, when given, holds every record that may differ from the previous build (made anew
+    or gone), and only those are compared. The comparison runs in SQLite, so no list of every
+    record is held in memory.
     """
     log = path / LOG
     if previous is not None and (previous / LOG).exists():
@@ -122,7 +125,10 @@ def record_changes(
         db.execute("CREATE TEMP TABLE kind_order (kind TEXT PRIMARY KEY, position INTEGER)")
         db.executemany("INSERT INTO temp.kind_order VALUES (?, ?)", ((k, i) for i, k in enumerate(KINDS)))
         then, now = "before.record", "now.record"
-        if touched is not None and before is not None:
+        if journaled:
+            then = "(SELECT iri, kind, digest FROM now.undo_record WHERE path IS NOT NULL)"
+            now = "(SELECT * FROM now.record WHERE iri IN (SELECT iri FROM now.undo_record))"
+        elif touched is not None and before is not None:
             db.execute("CREATE TEMP TABLE touched (iri TEXT PRIMARY KEY)")
             db.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", ((iri,) for iri in touched))
             then = "(SELECT * FROM before.record WHERE iri IN (SELECT iri FROM temp.touched))"
@@ -135,12 +141,11 @@ def record_changes(
             moves.append((kind, "Move" if iri in redirects else "Delete", iri, redirects.get(iri)))
         gone = dict(db.execute("SELECT iri, target FROM gone"))
         for iri in _in_order(set(redirects) & set(gone)):
-            known = db.execute("SELECT 1 FROM before.record WHERE iri = ?", (iri,)).fetchone() is not None
-            if not known and gone[iri] != redirects[iri]:  # merged after it was deleted, or elsewhere now
-                moves.append((_kind_of(iri), "Move", iri, redirects[iri]))
+            if not _was_record(db, iri, journaled) and gone[iri] != redirects[iri]:  # merged after it was deleted
+                moves.append((_kind_of(iri), "Move", iri, redirects[iri]))  # or elsewhere now
         changed = db.execute(
             "SELECT n.kind, CASE WHEN r.iri IS NULL THEN 'Create' ELSE 'Update' END, n.iri, NULL "
-            f"FROM {now} n LEFT JOIN before.record r ON r.iri = n.iri LEFT JOIN temp.kind_order k ON k.kind = n.kind "
+            f"FROM {now} n LEFT JOIN {then} r ON r.iri = n.iri LEFT JOIN temp.kind_order k ON k.kind = n.kind "
             "WHERE r.iri IS NULL OR r.digest != n.digest ORDER BY k.position, n.iri"
         )
         counts = _append(db, itertools.chain(_rows(changed), moves), build, end_time)
@@ -149,6 +154,17 @@ def record_changes(
     finally:
         db.close()
     return Summary(counts["Create"], counts["Update"], counts["Delete"], counts["Move"])
+
+
+def _was_record(db: sqlite3.Connection, iri: str, journaled: bool) -> bool:
+    """Whether the previous build had this record (a journaled catalogue: as its journal kept it,
+    or as it is where this build did not change it)."""
+    if journaled:
+        kept = db.execute("SELECT path FROM now.undo_record WHERE iri = ?", (iri,)).fetchone()
+        if kept is not None:
+            return kept[0] is not None
+        return db.execute("SELECT 1 FROM now.record WHERE iri = ?", (iri,)).fetchone() is not None
+    return db.execute("SELECT 1 FROM before.record WHERE iri = ?", (iri,)).fetchone() is not None
 
 
 def _compact(db: sqlite3.Connection) -> None:
