@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from lod.errors import BuildError, ValidationFailed
@@ -107,6 +108,20 @@ def test_a_record_that_describes_another_fails(data_copy: Path, tmp_path: Path) 
     with pytest.raises(ValidationFailed) as failed:
         build(settings_for(data_copy, tmp_path))
     assert {v.rule for v in failed.value.violations} >= {"describes-itself", "own-subjects"}
+
+
+def test_a_build_loaded_in_many_pieces_holds_what_one_piece_holds(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = build(Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "whole")))
+    monkeypatch.setattr("lod.store.build.LOAD_PIECE", 500)
+    pieces = build(Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "pieces")))
+    stores = [ox.Store.read_only(str(result.path / "store")) for result in (whole, pieces)]
+    assert len(stores[0]) > 5 * 2 * 500  # named and default graphs: many pieces
+    assert set(stores[0]) == set(stores[1])
+    assert set(stores[0].named_graphs()) == set(stores[1].named_graphs())
+    metas = [current_build(tmp_path / name).meta for name in ("whole", "pieces")]
+    assert metas[0]["statistics"] == metas[1]["statistics"] and metas[0]["triples"] == metas[1]["triples"]
 
 
 def test_one_build_at_a_time(data_copy: Path, tmp_path: Path) -> None:
