@@ -6,6 +6,11 @@ dates where the records have them, and how many documents refer to it with the d
 and the last. Documents and events are kept with their label and date for the search page, in a
 full-text table (SQLite FTS5, three-letter pieces), so that a server holds in memory only the
 spellings of people, groups and places (:class:`lod.search.match.Matcher`).
+
+Every row comes from the triples of one record, its own and its parts' (a record describes only
+these), so the processes that make the records make their rows too (:func:`rows_of`), and the
+build writes them as it loads the store (:class:`IndexWriter`): nothing is asked of the store
+afterwards. The rows are what SPARQL on the served store finds (``tests/test_search_index.py``).
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+
+import pyoxigraph as ox
 
 from lod.search.match import Entity, Matcher
+from lod.vocab import CRM, RDF, RDFS
 
 FILE = "names.sqlite"
+VERSION = 2  # PRAGMA user_version: an index written another way is not updated in place
 NAMED = {"person": "E21_Person", "group": "E74_Group", "place": "E53_Place"}
 TEXTS = {"document": "E31_Document", "event": "E7_Activity"}
 SCHEMA = """
@@ -33,136 +41,136 @@ CREATE TABLE mention (iri TEXT NOT NULL, document TEXT NOT NULL, date TEXT, PRIM
 CREATE INDEX mention_of_document ON mention (document);
 CREATE VIRTUAL TABLE text USING fts5(iri UNINDEXED, kind UNINDEXED, label, date UNINDEXED, tokenize = 'trigram');
 """
-_PREFIXES = """PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+_TYPE, _LABEL = str(RDF.type), str(RDFS.label)
+_NAMED = [(kind, str(CRM[c])) for kind, c in NAMED.items()]
+_TEXTS = [(kind, str(CRM[c])) for kind, c in TEXTS.items()]
+_DOCUMENT = str(CRM.E31_Document)
+_P1, _P2, _P4 = str(CRM.P1_is_identified_by), str(CRM.P2_has_type), str(CRM["P4_has_time-span"])
+_P67, _P67I = str(CRM.P67_refers_to), str(CRM.P67i_is_referred_to_by)
+_P82A, _P94I = str(CRM.P82a_begin_of_the_begin), str(CRM.P94i_was_created_by)
+_P98I, _P100I = str(CRM.P98i_was_born), str(CRM.P100i_died_in)
+_P107I, _P190 = str(CRM.P107i_is_current_or_former_member_of), str(CRM.P190_has_symbolic_content)
+EntityRow = tuple[str, str, str, str, int, str | None, str | None, str | None, str | None, str]
 
 
-class Queryable(Protocol):
-    def query(self, query: str) -> Any: ...
+@dataclass
+class Rows:
+    """Rows of the name index, from one or more records."""
+
+    entities: list[EntityRow] = field(default_factory=list)
+    spellings: list[tuple[str, str]] = field(default_factory=list)
+    texts: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    mentions: list[tuple[str, str, str | None]] = field(default_factory=list)  # entity, document, date
+
+    def extend(self, other: Rows) -> None:
+        self.entities += other.entities
+        self.spellings += other.spellings
+        self.texts += other.texts
+        self.mentions += other.mentions
 
 
-def _rows(store: Queryable, query: str) -> Iterator[list[str | None]]:
-    solutions = store.query(_PREFIXES + query)
-    names = [v.value for v in solutions.variables]
-    for solution in solutions:
-        yield [None if solution[n] is None else str(solution[n].value) for n in names]
+def rows_of(me: str, triples: Iterable[ox.Triple], role_note: str) -> Rows:
+    """The rows of the record ``me`` from its triples: a person, group or place's entity and
+    spellings, a document or event's text, and a document's mentions. ``role_note`` is the IRI
+    of the concept that types a description. Where a record has several values, the least is
+    taken, so that the rows do not depend on the order of the triples."""
+    about: dict[str, dict[str, list[str]]] = {}
+    for t in set(triples):
+        if not isinstance(t.subject, ox.Triple) and not isinstance(t.object, ox.Triple):  # records quote no triples
+            about.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object.value)
+
+    def values(subject: str, *path: str) -> list[str]:
+        found = [subject]
+        for predicate in path:
+            found = [o for s in found for o in about.get(s, {}).get(predicate, ())]
+        return found
+
+    rows = Rows()
+    types, labels = set(values(me, _TYPE)), values(me, _LABEL)
+    if not labels:
+        return rows
+    label = min(labels)
+    kind = next((kind for kind, c in _NAMED if c in types), None)
+    if kind is not None:
+        notes = [text for n in values(me, _P67I) if role_note in values(n, _P2) for text in values(n, _P190)]
+        born, died = values(me, _P98I, _P4, _P82A), values(me, _P100I, _P4, _P82A)
+        groups = json.dumps(sorted(set(values(me, _P107I))))
+        life = [min(when)[:10] if when else None for when in (born, died)]
+        rows.entities.append((me, kind, label, min(notes, default=""), 0, None, None, life[0], life[1], groups))
+        rows.spellings += [(me, name) for appellation in values(me, _P1) for name in values(appellation, _P190) if name]
+    dates = values(me, _P4, _P82A) + values(me, _P94I, _P4, _P82A)
+    rows.texts += [(me, kind, label, min(dates, default=None)) for kind, c in _TEXTS if c in types]
+    if _DOCUMENT in types:
+        date = min(values(me, _P94I, _P4, _P82A), default="")[:10] or None
+        rows.mentions += [(entity, me, date) for entity in sorted(set(values(me, _P67)))]
+    return rows
 
 
-_NAMED = " ".join(f"(crm:{c} '{k}')" for k, c in NAMED.items())
-_TEXTS = " ".join(f"(crm:{c} '{k}')" for k, c in TEXTS.items())
-ENTITIES = f"""SELECT ?e ?kind (SAMPLE(?l) AS ?label) WHERE {{
-    VALUES (?c ?kind) {{ {_NAMED} }} ?e a ?c ; rdfs:label ?l }} GROUP BY ?e ?kind"""
-NOTES = """SELECT ?e ?text WHERE {
-    ?e crm:P67i_is_referred_to_by ?n . ?n crm:P2_has_type ?role ; crm:P190_has_symbolic_content ?text }"""
-MENTIONS = """SELECT ?e ?d (MIN(?when) AS ?date) WHERE {
-    ?d crm:P67_refers_to ?e ; a crm:E31_Document .
-    OPTIONAL { ?d crm:P94i_was_created_by/crm:P4_has_time-span/crm:P82a_begin_of_the_begin ?when }
-} GROUP BY ?e ?d"""
-LIFE = """SELECT ?e ?event ?when WHERE {
-    { ?e crm:P98i_was_born ?x BIND("born" AS ?event) } UNION { ?e crm:P100i_died_in ?x BIND("died" AS ?event) }
-    ?x crm:P4_has_time-span/crm:P82a_begin_of_the_begin ?when }"""
-MEMBERS = "SELECT ?e ?g WHERE { ?e crm:P107i_is_current_or_former_member_of ?g }"
-SPELLINGS = "SELECT ?e ?name WHERE { ?e crm:P1_is_identified_by/crm:P190_has_symbolic_content ?name }"
-_CLASSES = ", ".join(f"crm:{c}" for c in TEXTS.values())
-LABELS = f"""SELECT ?e ?c (SAMPLE(?l) AS ?label) (MIN(?w) AS ?date) WHERE {{
-    ?e a ?c . FILTER(?c IN ({_CLASSES})) ?e rdfs:label ?l .
-    OPTIONAL {{ ?e crm:P4_has_time-span|(crm:P94i_was_created_by/crm:P4_has_time-span) ?s .
-               ?s crm:P82a_begin_of_the_begin ?w }}
-}} GROUP BY ?e ?c"""  # a FILTER, not VALUES: Oxigraph then starts from ?e where it is given
-_KIND_OF = {f"http://www.cidoc-crm.org/cidoc-crm/{c}": k for k, c in TEXTS.items()}
+class IndexWriter:
+    """The name index of a build, written as its records are made: each record's rows replace
+    those it had in the ``previous`` build's index (copied first), if there is one to update."""
 
+    def __init__(self, path: Path, previous: Path | None = None) -> None:
+        path.unlink(missing_ok=True)
+        self.reuses = previous is not None and _version(previous) == VERSION
+        if previous is not None and self.reuses:
+            shutil.copyfile(previous, path)
+        self.db = sqlite3.connect(path)
+        if not self.reuses:
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version = {VERSION}")
+        self.db.execute("CREATE TEMP TABLE made (iri TEXT NOT NULL, document TEXT NOT NULL, date TEXT)")
 
-def write_index(
-    store: Queryable, path: Path, concepts: str, previous: Path | None = None, only: set[str] | None = None
-) -> None:
-    """Write ``path`` (``names.sqlite``) from a built store. ``concepts`` is the IRI prefix of our
-    concepts (``…/id/concept/``). Given the index of the ``previous`` build and the records whose
-    rows may differ from it (``only``: those the build wrote anew or removed, and every record they
-    refer to or referred to), only their rows are made again."""
-    path.unlink(missing_ok=True)
-    again = previous is not None and only is not None and _has_mentions(previous)
-    if previous is not None and again:
-        shutil.copyfile(previous, path)
-    db = sqlite3.connect(path)
-    try:
-        scopes = [""]  # every record
-        if not again:
-            db.executescript(SCHEMA)
-        else:
-            db.execute("CREATE TEMP TABLE again (iri TEXT PRIMARY KEY)")
-            db.executemany("INSERT INTO temp.again VALUES (?)", ((iri,) for iri in only or ()))
+    def add(self, records: list[str], rows: Rows) -> None:
+        """The rows of some records, made anew (those they had go)."""
+        self.remove(records)
+        self.db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.entities)
+        self.db.executemany("INSERT INTO spelling VALUES (?, ?)", rows.spellings)
+        self.db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", rows.texts)
+        self.db.executemany("INSERT INTO temp.made VALUES (?, ?, ?)", rows.mentions)
+
+    def remove(self, records: Iterable[str]) -> None:
+        """The rows of records that are gone, or are being made anew."""
+        if self.reuses:
+            iris = [(iri,) for iri in records]
             for table in ("entity", "spelling", "text"):
-                db.execute(f"DELETE FROM {table} WHERE iri IN (SELECT iri FROM temp.again)")
-            db.execute("DELETE FROM mention WHERE document IN (SELECT iri FROM temp.again)")
-            iris = [f"<{iri}>" for iri in sorted(only or ())]
-            scopes = [" ".join(iris[at : at + _SCOPE]) for at in range(0, len(iris), _SCOPE)]  # none: nothing to do
-        for scope in scopes:
-            _fill(db, store, concepts, scope)
-        for scope in scopes:  # once every person, group and place is in
-            _mentions(db, store, scope)
-        if scopes:
-            db.execute(
-                "UPDATE entity SET (documents, first, last) = "
-                "(SELECT COUNT(*), MIN(m.date), MAX(m.date) FROM mention m WHERE m.iri = entity.iri)"
-                + (" WHERE iri IN (SELECT iri FROM temp.again)" if again else "")
-            )
-        db.commit()
-    finally:
-        db.close()
+                self.db.executemany(f"DELETE FROM {table} WHERE iri = ?", iris)
+            self.db.executemany("DELETE FROM mention WHERE document = ?", iris)
+
+    def finish(self, recount: Iterable[str] | None = None) -> None:
+        """Keep the mentions of people, groups and places, and count each one's documents: every
+        entity's, or only those in ``recount`` (an updated index)."""
+        self.db.execute(
+            "INSERT INTO mention SELECT m.iri, m.document, m.date FROM temp.made m "
+            "WHERE EXISTS (SELECT 1 FROM entity e WHERE e.iri = m.iri)"
+        )
+        counts = (
+            "UPDATE entity SET (documents, first, last) = "
+            "(SELECT COUNT(*), MIN(m.date), MAX(m.date) FROM mention m WHERE m.iri = entity.iri)"
+        )
+        if recount is None or not self.reuses:
+            self.db.execute(counts)
+        else:
+            self.db.execute("CREATE TEMP TABLE again (iri TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT OR IGNORE INTO temp.again VALUES (?)", ((iri,) for iri in recount))
+            self.db.execute(counts + " WHERE iri IN (SELECT iri FROM temp.again)")
+        self.db.commit()
+        self.db.close()
+
+    def close(self) -> None:
+        self.db.close()
 
 
-_SCOPE = 1_000  # records per query when only some are made again
-
-
-def _fill(db: sqlite3.Connection, store: Queryable, concepts: str, scope: str) -> None:
-    """The rows of the records the queries find: those in ``scope`` (IRIs in SPARQL), or every record."""
-
-    def rows(query: str) -> Iterator[list[str | None]]:
-        return _rows(store, _scoped(query, "?e", scope))
-
-    entities: dict[str, list[Any]] = {}
-    for iri, kind, label in rows(ENTITIES):
-        assert iri is not None and kind is not None
-        entities[iri] = [iri, kind, label or iri, "", 0, None, None, None, None, []]
-    for iri, text in rows(NOTES.replace("?role", f"<{concepts}role-note>")):
-        if iri in entities and text:
-            entities[iri][3] = text
-    for iri, event, when in rows(LIFE):
-        if iri in entities and when:
-            entities[iri][7 if (event or "").endswith("born") else 8] = when[:10]
-    for iri, group in rows(MEMBERS):
-        if iri in entities and group:
-            entities[iri][9].append(group)
-    entity_rows = ([*row[:9], json.dumps(sorted(row[9]))] for row in entities.values())
-    db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
-    spellings = ((iri, name) for iri, name in rows(SPELLINGS) if iri in entities and name)
-    db.executemany("INSERT INTO spelling VALUES (?, ?)", spellings)
-    texts = ((iri, _KIND_OF[str(c)], label, date) for iri, c, label, date in rows(LABELS))
-    db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", texts)
-
-
-def _mentions(db: sqlite3.Connection, store: Queryable, scope: str) -> None:
-    """The people, groups and places the documents in ``scope`` (or every document) mention, with their dates."""
-    found = _rows(store, _scoped(MENTIONS, "?d", scope))
-    rows = ((e, d, (date or "")[:10] or None, e) for e, d, date in found)
-    db.executemany("INSERT INTO mention SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM entity WHERE iri = ?)", rows)
-
-
-def _has_mentions(path: Path) -> bool:
-    """Whether the index at ``path`` can be updated in place (indexes made before mentions cannot)."""
+def _version(path: Path) -> int:
+    """The version of the index at ``path`` (0: none, or unreadable)."""
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'mention'").fetchone() is not None
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
         finally:
             db.close()
     except sqlite3.Error:
-        return False
-
-
-def _scoped(query: str, variable: str, scope: str) -> str:
-    return query.replace("WHERE {", f"WHERE {{ VALUES {variable} {{ {scope} }}", 1) if scope else query
+        return 0
 
 
 @dataclass(frozen=True)

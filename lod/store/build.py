@@ -42,7 +42,7 @@ from lod.errors import BuildError, ValidationFailed, Violation
 from lod.model.dataset import REDIRECTS, read_redirects
 from lod.model.shacl import compile_shapes
 from lod.search.index import FILE as NAMES
-from lod.search.index import write_index
+from lod.search.index import IndexWriter
 from lod.settings import Settings
 from lod.store.catalogue import FILE as CATALOGUE
 from lod.store.catalogue import Catalogue, Previous, Reading, forget_journal, read_catalogue, read_data, recover
@@ -261,10 +261,21 @@ def _make_into(
     data_dir = Path(settings.data_dir)
     catalogue = loaded.catalogue
     dumps = DumpWriter(path / FOLDER, list(catalogue.files), start / FOLDER if start and before else None)
+    names = IndexWriter(path / NAMES, start / NAMES if start and before else None)
+    problems: list[Violation] = []
+
+    def keep(file: Made) -> None:
+        """What the build keeps of a made file besides its graphs."""
+        problems.extend(file.problems)
+        catalogue.set_digests((iri, value) for iri, value, _, _ in file.records)
+        dumps.add(file.name, file.members)
+        names.add([iri for iri, *_ in file.records], file.names)
+
     try:
         stale = stale_files(catalogue, reading)
-        if start is not None and not dumps.reuses:
-            progress(f"the dumps of build {start.name} cannot be reused: every file is made again for its dump members")
+        if start is not None and not (dumps.reuses and names.reuses):
+            what = "dumps" if not dumps.reuses else "name index"
+            progress(f"the {what} of build {start.name} cannot be reused: every file is made again")
             stale = list(catalogue.files)
         files, parsed = len(catalogue.files), len(reading.parsed)
         checks = compile_shapes(settings.base)
@@ -275,32 +286,31 @@ def _make_into(
         made = make_files(data_dir, uris, catalogue, stale, checks)  # the processes start before the store is opened
         if start is None or before is None:  # nothing to start from
             store = ox.Store(str(path / "store"))
-            loaded.triples = _load(store, made, catalogue, dumps, progress)
+            loaded.triples = _load(store, made, keep, progress)
+            _stop_on(problems)
+            names.finish()
             progress("counting the dataset for its description")
             loaded.statistics = statistics(store)
         else:
             ox.Store.read_only(str(start / "store")).backup(str(path / "store"))
             store = ox.Store(str(path / "store"))
-            changed = _update(store, made, loaded, before, start, dumps, uris, progress)
-            loaded.touched = changed | loaded.removed  # the others have the digest of the previous catalogue
+            written = _update(store, made, keep, loaded, before, start, uris, progress)
+            _stop_on(problems)
+            loaded.touched = written.changed | loaded.removed  # the others have the digest of the previous catalogue
             loaded.lists = start if (start / LISTS).is_dir() else None
             loaded.moved = _moves(reading.moved or set(), before, catalogue)
-        if loaded.touched is None or start is None or before is None:
-            progress("writing the name index")
-            write_index(store, path / NAMES, uris.concept(""))
-        else:
-            again = _referred(loaded.touched, (before, catalogue))
-            progress(f"writing the name index: the rows of {len(again)} records again")
-            write_index(store, path / NAMES, uris.concept(""), start / NAMES, again)
+            names.remove(loaded.removed)
+            names.finish(_referred(written.made | loaded.removed, (before, catalogue)))
         store.flush()
         del store
         catalogue.settle()
         loaded.dumps = dumps.finish(progress)
     finally:
         dumps.close()
+        names.close()
 
 
-def _load(store: ox.Store, made: Iterable[Made], catalogue: Catalogue, dumps: DumpWriter, progress: Progress) -> int:
+def _load(store: ox.Store, made: Iterable[Made], keep: Callable[[Made], None], progress: Progress) -> int:
     """Bulk-load every record graph into ``store``, each triple also into the default graph; how many triples.
 
     The N-Quads of the files are loaded as the making processes hand them over, in pieces of
@@ -314,13 +324,10 @@ def _load(store: ox.Store, made: Iterable[Made], catalogue: Catalogue, dumps: Du
     checked in the making processes, so the loader does not check their IRIs again (lenient): at
     100,000 documents that check was 42% of the loading thread's time (py-spy)."""
     count = 0
-    problems: list[Violation] = []
 
     def taken(number: int, file: Made) -> bytes:
         nonlocal count
-        problems.extend(file.problems)
-        catalogue.set_digests((iri, value) for iri, value, _, _ in file.records)
-        dumps.add(file.name, file.members)
+        keep(file)
         count += sum(nquads.count(b"\n") for _, _, nquads, _ in file.records)
         if number % 2000 == 0:
             progress(f"made the records of {number} files, {count} triples")
@@ -332,7 +339,6 @@ def _load(store: ox.Store, made: Iterable[Made], catalogue: Catalogue, dumps: Du
         store.bulk_load(io.BufferedReader(piece, LOAD_BUFFER), format=ox.RdfFormat.N_QUADS, lenient=True)
         if piece.ended:
             break
-    _stop_on(problems)
     return count
 
 
@@ -363,40 +369,44 @@ class _Piece(io.RawIOBase):
         return size
 
 
+@dataclass
+class _Written:
+    """What a rebuild made of the records: every record of the files made again, and those whose graph changed."""
+
+    made: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
+
+
 def _update(
     store: ox.Store,
     made: Iterable[Made],
+    keep: Callable[[Made], None],
     loaded: _Loaded,
     before: Previous,
     start: Path,
-    dumps: DumpWriter,
     uris: Uris,
     progress: Progress,
-) -> set[str]:
-    """Write the records whose graph changed into the copied store, remove the records that went;
-    which records were written."""
+) -> _Written:
+    """Write the records whose graph changed into the copied store, remove the records that went."""
     update = GraphUpdate(store, _statistics_of(start))
-    changed: set[str] = set()
-    problems: list[Violation] = []
+    written = _Written()
     for file in made:
-        problems += file.problems
-        loaded.catalogue.set_digests((iri, value) for iri, value, _, _ in file.records)
+        keep(file)
         for iri, value, nquads, _ in file.records:
+            written.made.add(iri)
             earlier = before.get(iri)
             if earlier is not None and earlier.digest == value:
                 continue
             if earlier is None:
                 loaded.created.add(iri)
             update.replace(uris.graph_of(iri) or iri, [q.triple for q in ox.parse(nquads, ox.RdfFormat.N_QUADS)])
-            changed.add(iri)
-        dumps.add(file.name, file.members)
-    _stop_on(problems)
+            written.changed.add(iri)
     for iri in sorted(loaded.removed):
         update.replace(uris.graph_of(iri) or iri, [])
     loaded.statistics = update.finish()
     loaded.triples = _triples_of(start) + update.quads
-    progress(f"{len(changed)} records written anew, {len(loaded.removed)} removed, the others as before")
-    return changed
+    progress(f"{len(written.changed)} records written anew, {len(loaded.removed)} removed, the others as before")
+    return written
 
 
 def _moves(iris: set[str], before: Previous, now: Catalogue) -> Moves:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from lod.errors import Violation
 from lod.model.dataset import read_file
 from lod.model.shacl import Check, validate
+from lod.search.index import Rows, rows_of
 from lod.store.catalogue import Catalogue, Entry, Mains, Reading
 from lod.store.changes import combined, digest
 from lod.store.dumps import Members, members
@@ -48,11 +49,13 @@ _LABEL = ox.NamedNode(str(RDFS.label))
 
 @dataclass(frozen=True)
 class Made:
-    """One record file as the build makes it: each record's graph, and the file's dump members."""
+    """One record file as the build makes it: each record's graph, the file's dump members and its
+    records' rows of the name index."""
 
     name: str
     records: list[tuple[str, str, bytes, bytes]]  # record IRI, digest, N-Quads of its graph, N-Triples
     members: Members
+    names: Rows
     problems: list[Violation]  # unknown references and SHACL violations of its records
     references: set[str]  # what its records refer to
 
@@ -140,7 +143,9 @@ def _make(name: str) -> Made:
     problems: list[Violation] = []
     made = []
     graphs = []
+    names = Rows()
     referred: set[str] = set()
+    role_note = uris.concept("role-note")
     for entry in mains.entries_of(name):
         own = records[entry.iri].triples
         references = _references(entry, mains, uris, problems)
@@ -152,8 +157,9 @@ def _make(name: str) -> Made:
         ntriples = ox.serialize(own + references, format=ox.RdfFormat.N_TRIPLES) or b""
         made.append((entry.iri, value, nquads, ntriples))
         graphs.append((graph.value, quads))
+        names.extend(rows_of(entry.iri, own, role_note))
     nquads = b"".join(nquads for _, _, nquads, _ in made)
-    return Made(name, made, members(graphs, nquads, uris), problems, referred)
+    return Made(name, made, members(graphs, nquads, uris), names, problems, referred)
 
 
 def _references(entry: Entry, mains: Mains, uris: Uris, problems: list[Violation]) -> list[ox.Triple]:
