@@ -32,6 +32,11 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address `lod serve` listens on.")
     port: int = _setting(8000, "Port `lod serve` listens on.")
     keep_stores: int = _setting(2, "Built stores kept on disk (the served one included).")
+    load_piece: int = _setting(
+        900_000,
+        "Quads per bulk load of a build's store: under a million, the loader holds one batch at a time "
+        "(about 1 GB); 0: one load of everything, which holds up to three (about 2.5 GB).",
+    )
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run; then it is stopped and the client gets 503.")
     query_max_rows: int = _setting(10_000, "Most rows (or triples) a SPARQL result may have; larger ones are refused.")
     query_max_bytes: int = _setting(50_000_000, "Longest SPARQL result, in bytes; longer ones are refused.")

@@ -110,12 +110,9 @@ def test_a_record_that_describes_another_fails(data_copy: Path, tmp_path: Path) 
     assert {v.rule for v in failed.value.violations} >= {"describes-itself", "own-subjects"}
 
 
-def test_a_build_loaded_in_many_pieces_holds_what_one_piece_holds(
-    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    whole = build(Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "whole")))
-    monkeypatch.setattr("lod.store.build.LOAD_PIECE", 500)
-    pieces = build(Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "pieces")))
+def test_a_build_loaded_in_many_pieces_holds_what_one_load_holds(data_copy: Path, tmp_path: Path) -> None:
+    whole = build(Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "whole"), load_piece=0))
+    pieces = build(Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "pieces"), load_piece=500))
     stores = [ox.Store.read_only(str(result.path / "store")) for result in (whole, pieces)]
     assert len(stores[0]) > 5 * 2 * 500  # named and default graphs: many pieces
     assert set(stores[0]) == set(stores[1])

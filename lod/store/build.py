@@ -58,7 +58,6 @@ from lod.uris import KINDS, Uris
 
 Progress = Callable[[str], None]
 LOAD_BUFFER = 1 << 20  # bytes the bulk loader reads at once
-LOAD_PIECE = 900_000  # quads per bulk load: under the loader's batch (a million), so it holds one at a time
 OLD_DUMP_CACHE = "cache/dumps.sqlite"  # where builds kept dump members before dumps/index.tsv
 SPLICE_SHARE = 0.01  # a list is spliced when at most this share of its lines goes or comes, else sorted anew
 Line = tuple[str, str | None]  # the slug and label of a record, as a list shows it
@@ -286,7 +285,7 @@ def _make_into(
         made = make_files(data_dir, uris, catalogue, stale, checks)  # the processes start before the store is opened
         if start is None or before is None:  # nothing to start from
             store = ox.Store(str(path / "store"))
-            loaded.triples = _load(store, made, keep, progress)
+            loaded.triples = _load(store, made, keep, progress, settings.load_piece)
             _stop_on(problems)
             names.finish()
             progress("counting the dataset for its description")
@@ -310,19 +309,20 @@ def _make_into(
         names.close()
 
 
-def _load(store: ox.Store, made: Iterable[Made], keep: Callable[[Made], None], progress: Progress) -> int:
+def _load(store: ox.Store, made: Iterable[Made], keep: Callable[[Made], None], progress: Progress, piece: int) -> int:
     """Bulk-load every record graph into ``store``, each triple also into the default graph; how many triples.
 
     The N-Quads of the files are loaded as the making processes hand them over, in pieces of
-    :data:`LOAD_PIECE` quads. Pyoxigraph's bulk loader sorts a batch of a million quads on each of
-    two threads while it reads the next batch: one bulk load of everything peaked at 2.2 GB in a
-    10,000-document build (2.7 GB loading 106 million quads alone), pieces under one batch at
-    1.1 GB (1.5 GB), in the same time (202 s against 197 s; alone 960 s against 800 s, but the
-    store compacts each piece in the background as the next is read, which it does after one bulk
-    load anyway). Pieces of 64 MB, each loaded twice (quads, then triples), had slowed the build as
-    the store grew (d170558). The N-Quads are pyoxigraph's own serialisation of terms it parsed and
-    checked in the making processes, so the loader does not check their IRIs again (lenient): at
-    100,000 documents that check was 42% of the loading thread's time (py-spy)."""
+    ``piece`` quads (setting ``load_piece``; 0: all in one load). Pyoxigraph's bulk loader sorts a
+    batch of a million quads on each of two threads while it reads the next batch: one load of
+    everything peaked at 2.2 GB in a 10,000-document build (2.7 GB loading 106 million quads
+    alone), pieces under one batch at 1.1 GB (1.5 GB), in the same time at 10,000 documents (202 s
+    against 197 s). Each piece goes into the store as it is loaded, and the store compacts it with
+    what it holds, which costs more as the store grows: 106 million quads alone took 960 s in
+    pieces against 800 s in one load, whose store then took 243 s to compact (pieces: 277 s). The
+    N-Quads are pyoxigraph's own serialisation of terms it parsed and checked in the making
+    processes, so the loader does not check their IRIs again (lenient): at 100,000 documents that
+    check was 42% of the loading thread's time (py-spy)."""
     count = 0
 
     def taken(number: int, file: Made) -> bytes:
@@ -335,9 +335,9 @@ def _load(store: ox.Store, made: Iterable[Made], keep: Callable[[Made], None], p
 
     files = itertools.starmap(taken, enumerate(made, start=1))
     while True:
-        piece = _Piece(files, LOAD_PIECE)
-        store.bulk_load(io.BufferedReader(piece, LOAD_BUFFER), format=ox.RdfFormat.N_QUADS, lenient=True)
-        if piece.ended:
+        loading = _Piece(files, piece or sys.maxsize)
+        store.bulk_load(io.BufferedReader(loading, LOAD_BUFFER), format=ox.RdfFormat.N_QUADS, lenient=True)
+        if loading.ended:
             break
     return count
 
