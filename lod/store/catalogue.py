@@ -43,7 +43,7 @@ from lod.vocab import RDF, RDFS
 
 FILE = "catalogue.sqlite"
 SCHEMA = """
-CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, stamp TEXT NOT NULL DEFAULT '');
+CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, stamp TEXT NOT NULL DEFAULT '', refs TEXT NOT NULL);
 CREATE TABLE record (
     iri TEXT PRIMARY KEY, path TEXT NOT NULL, kind TEXT NOT NULL, slug TEXT NOT NULL,
     own TEXT NOT NULL, types TEXT NOT NULL, label TEXT, refs TEXT NOT NULL, digest TEXT NOT NULL
@@ -53,7 +53,7 @@ CREATE INDEX record_of_file ON record (path, iri);
 #: The rows a build changed, as the build it started from had them (NULL path / sha256: not there).
 JOURNAL = """
 CREATE TABLE IF NOT EXISTS journal (build TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS undo_file (path TEXT PRIMARY KEY, sha256 TEXT, stamp TEXT);
+CREATE TABLE IF NOT EXISTS undo_file (path TEXT PRIMARY KEY, sha256 TEXT, stamp TEXT, refs TEXT);
 CREATE TABLE IF NOT EXISTS undo_record (
     iri TEXT PRIMARY KEY, path TEXT, kind TEXT, slug TEXT, own TEXT, types TEXT, label TEXT, refs TEXT, digest TEXT
 );
@@ -166,10 +166,18 @@ class Catalogue:
         self.db.executemany("DELETE FROM record WHERE path = ?", ((name,) for name in names))
         self.db.executemany("DELETE FROM file WHERE path = ?", ((name,) for name in names))
 
-    def add_file(self, name: str, sha256: str, stamp: str) -> None:
+    def add_file(self, name: str, sha256: str, stamp: str, entries: list[Entry]) -> None:
+        """A file read, with the records its records refer to in other files."""
         if self.journaled:
             self.db.execute("INSERT OR IGNORE INTO undo_file (path) VALUES (?)", (name,))
-        self.db.execute("INSERT INTO file VALUES (?, ?, ?)", (name, sha256, stamp))
+        outside = set().union(*(e.references for e in entries)) - {e.iri for e in entries}
+        self.db.execute("INSERT INTO file VALUES (?, ?, ?, ?)", (name, sha256, stamp, "\n".join(sorted(outside))))
+
+    def referring(self, iris: set[str]) -> set[str]:
+        """The files whose records refer to any of these records (in another file): a scan of the
+        files, not of every record (at 100,000 documents 102,105 rows against 2.3 million)."""
+        rows = self.db.execute("SELECT path, refs FROM file WHERE refs != ''")
+        return {name for name, refs in rows if not iris.isdisjoint(refs.split("\n"))}
 
     def restamp(self, stamps: list[tuple[str, str]]) -> None:
         """New stamps (``(stamp, path)``) of unchanged files."""
@@ -190,7 +198,7 @@ class Catalogue:
     def _keep_files(self, where: str, parameters: tuple[str, ...] = ()) -> None:
         if self.journaled:
             self.db.execute(
-                f"INSERT OR IGNORE INTO undo_file SELECT path, sha256, stamp FROM file WHERE {where}", parameters
+                f"INSERT OR IGNORE INTO undo_file SELECT path, sha256, stamp, refs FROM file WHERE {where}", parameters
             )
 
     def _keep_records(self, where: str, parameters: tuple[str, ...] = ()) -> None:
@@ -292,7 +300,7 @@ def _undo(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM record WHERE iri IN (SELECT iri FROM undo_record)")
     db.execute(f"INSERT INTO record SELECT {_RECORD_COLUMNS} FROM undo_record WHERE path IS NOT NULL")
     db.execute("DELETE FROM file WHERE path IN (SELECT path FROM undo_file)")
-    db.execute("INSERT INTO file SELECT path, sha256, stamp FROM undo_file WHERE sha256 IS NOT NULL")
+    db.execute("INSERT INTO file SELECT path, sha256, stamp, refs FROM undo_file WHERE sha256 IS NOT NULL")
     _forget(db)
     db.commit()
 
@@ -400,8 +408,6 @@ def _read_into(reading: Reading, data_dir: Path, uris: Uris, previous: Catalogue
         again = [name for name in previous.files if name not in files or name in parsed]
         for name in again:
             before.update((e.iri, e.main()) for e in catalogue.of_file(name))
-        if "stamp" not in {row[1] for row in catalogue.db.execute("PRAGMA table_info(file)")}:  # made before stamps
-            catalogue.db.execute("ALTER TABLE file ADD COLUMN stamp TEXT NOT NULL DEFAULT ''")
         catalogue.forget_files(again)
         kept = (name for name in files if name not in parsed and stamps[name] != previous.stamps.get(name))
         catalogue.restamp([(stamps[name], name) for name in kept])
@@ -416,7 +422,7 @@ def _read_into(reading: Reading, data_dir: Path, uris: Uris, previous: Catalogue
             parsed.discard(name)
             continue
         files[name] = sha256
-        catalogue.add_file(name, sha256, stamps[name])
+        catalogue.add_file(name, sha256, stamps[name], entries)
         batch += entries
         if previous is not None:
             now.update((e.iri, e.main()) for e in entries)

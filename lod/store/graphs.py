@@ -68,9 +68,7 @@ def stale_files(catalogue: Catalogue, reading: Reading) -> list[str]:
         return list(catalogue.files)
     stale = set(reading.parsed)
     if reading.moved:
-        for name, refs in catalogue.rows("path, refs", order="rowid"):
-            if name not in stale and refs and not reading.moved.isdisjoint(refs.split("\n")):
-                stale.add(name)
+        stale |= catalogue.referring(reading.moved)
     return [name for name in catalogue.files if name in stale]
 
 
