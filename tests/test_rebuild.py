@@ -88,7 +88,12 @@ def names(var: Path) -> dict[str, list[tuple[object, ...]]]:
     db = sqlite3.connect(current_build(var).path / "names.sqlite")
     try:
         tables = ("entity", "spelling", "text", "mention")
-        return {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
+        found = {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
+        by_record = "SELECT r.iri, t.* FROM text_row r JOIN text t ON t.rowid = r.row"  # each record finds its text
+        found["text_row"] = sorted(db.execute(by_record), key=repr)
+        assert sorted((row[1:] for row in found["text_row"]), key=repr) == found["text"]
+        assert all(row[0] == row[1] for row in found["text_row"])
+        return found
     finally:
         db.close()
 

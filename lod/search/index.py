@@ -28,7 +28,7 @@ from lod.search.match import Entity, Matcher
 from lod.vocab import CRM, RDF, RDFS
 
 FILE = "names.sqlite"
-VERSION = 2  # PRAGMA user_version: an index written another way is not updated in place
+VERSION = 3  # PRAGMA user_version: an index written another way is not updated in place
 NAMED = {"person": "E21_Person", "group": "E74_Group", "place": "E53_Place"}
 TEXTS = {"document": "E31_Document", "event": "E7_Activity"}
 SCHEMA = """
@@ -37,9 +37,12 @@ CREATE TABLE entity (
     documents INTEGER NOT NULL, first TEXT, last TEXT, born TEXT, died TEXT, groups TEXT NOT NULL
 );
 CREATE TABLE spelling (iri TEXT NOT NULL, printed TEXT NOT NULL);
+CREATE INDEX spelling_of_entity ON spelling (iri);
 CREATE TABLE mention (iri TEXT NOT NULL, document TEXT NOT NULL, date TEXT, PRIMARY KEY (iri, document));
 CREATE INDEX mention_of_document ON mention (document);
 CREATE VIRTUAL TABLE text USING fts5(iri UNINDEXED, kind UNINDEXED, label, date UNINDEXED, tokenize = 'trigram');
+CREATE TABLE text_row (iri TEXT NOT NULL, row INTEGER NOT NULL);  -- a record's rows of text, found without a scan
+CREATE INDEX text_row_of_record ON text_row (iri);
 """
 _TYPE, _LABEL = str(RDF.type), str(RDFS.label)
 _NAMED = [(kind, str(CRM[c])) for kind, c in NAMED.items()]
@@ -126,14 +129,17 @@ class IndexWriter:
         self.remove(records)
         self.db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.entities)
         self.db.executemany("INSERT INTO spelling VALUES (?, ?)", rows.spellings)
+        last = self.db.execute("SELECT rowid FROM text ORDER BY rowid DESC LIMIT 1").fetchone()
         self.db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", rows.texts)
+        self.db.execute("INSERT INTO text_row SELECT iri, rowid FROM text WHERE rowid > ?", (last[0] if last else 0,))
         self.db.executemany("INSERT INTO temp.made VALUES (?, ?, ?)", rows.mentions)
 
     def remove(self, records: Iterable[str]) -> None:
         """The rows of records that are gone, or are being made anew."""
         if self.reuses:
             iris = [(iri,) for iri in records]
-            for table in ("entity", "spelling", "text"):
+            self.db.executemany("DELETE FROM text WHERE rowid IN (SELECT row FROM text_row WHERE iri = ?)", iris)
+            for table in ("entity", "spelling", "text_row"):
                 self.db.executemany(f"DELETE FROM {table} WHERE iri = ?", iris)
             self.db.executemany("DELETE FROM mention WHERE document = ?", iris)
 
@@ -225,7 +231,8 @@ class Names:
         entity = self.entities.get(iri)
         if entity is not None:
             return entity.label
-        row = self.db.execute("SELECT label FROM text WHERE iri = ?", (iri,)).fetchone()
+        query = "SELECT label FROM text WHERE rowid IN (SELECT row FROM text_row WHERE iri = ?)"
+        row = self.db.execute(query, (iri,)).fetchone()
         return str(row[0]) if row else None
 
     def close(self) -> None:
