@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from bench.common import corpus
-from lod.search.index import FILE, NAMED, TEXTS, Rows, rows_of
+from lod.search.index import FILE, NAMED, TEXTS, Names, Rows, rows_of
 from lod.settings import Settings
 from lod.store.build import build
 from lod.store.embedded import current_build
@@ -105,6 +105,17 @@ def test_the_name_index_holds_what_sparql_on_the_store_finds(built: Path) -> Non
     assert all(any(row[i] not in ("", "[]", 0) for row in wanted["entity"]) for i in (3, 4, 9))  # notes, counts, groups
     for table in wanted:
         assert found[table] == wanted[table], table
+
+
+def test_a_document_or_event_is_named_by_its_own_text_row(built: Path) -> None:
+    names = Names(built / FILE)
+    try:
+        texts = names.db.execute("SELECT iri, label FROM text").fetchall()
+        assert len(texts) > 40
+        assert {iri: names.label(iri) for iri, _ in texts} == dict(texts)
+        assert names.label("http://127.0.0.1:8000/id/document/no-such-document") is None
+    finally:
+        names.close()
 
 
 PERSON = """

@@ -129,9 +129,11 @@ class IndexWriter:
         self.remove(records)
         self.db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.entities)
         self.db.executemany("INSERT INTO spelling VALUES (?, ?)", rows.spellings)
-        last = self.db.execute("SELECT rowid FROM text ORDER BY rowid DESC LIMIT 1").fetchone()
-        self.db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", rows.texts)
-        self.db.execute("INSERT INTO text_row SELECT iri, rowid FROM text WHERE rowid > ?", (last[0] if last else 0,))
+        if rows.texts:  # most files (people, places, groups) have none
+            last = self.db.execute("SELECT rowid FROM text ORDER BY rowid DESC LIMIT 1").fetchone()
+            self.db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", rows.texts)
+            after = last[0] if last else 0
+            self.db.execute("INSERT INTO text_row SELECT iri, rowid FROM text WHERE rowid > ?", (after,))
         self.db.executemany("INSERT INTO temp.made VALUES (?, ?, ?)", rows.mentions)
 
     def remove(self, records: Iterable[str]) -> None:
