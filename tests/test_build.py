@@ -8,14 +8,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pytest
 
 from lod.errors import BuildError, ValidationFailed
+from lod.search.index import Rows
 from lod.settings import Settings
-from lod.store.build import build
+from lod.store.build import LOAD_AHEAD, _load, build
 from lod.store.embedded import EmbeddedStore, current_build
+from lod.store.graphs import Made
 from tests.conftest import ROOT, Client, lod_env
 
 PERSON = """@prefix crm: <http://www.cidoc-crm.org/cidoc-crm/> .
@@ -119,6 +122,21 @@ def test_a_build_loaded_in_many_pieces_holds_what_one_load_holds(data_copy: Path
     assert set(stores[0].named_graphs()) == set(stores[1].named_graphs())
     metas = [current_build(tmp_path / name).meta for name in ("whole", "pieces")]
     assert metas[0]["statistics"] == metas[1]["statistics"] and metas[0]["triples"] == metas[1]["triples"]
+
+
+def test_a_load_that_fails_fails_the_build_and_leaves_nothing_waiting() -> None:
+    class Full:
+        def bulk_load(self, data: Any, **_: Any) -> None:
+            data.read(100)
+            raise OSError(28, "No space left on device")
+
+    quads = b"<urn:s> <urn:p> <urn:o> <urn:g> .\n"
+    many = 10 * LOAD_AHEAD
+    files = (Made(f"f{n}", [("urn:s", "", quads, b"")], (b"", b"", b""), Rows(), [], set()) for n in range(many))
+    kept: list[str] = []
+    with pytest.raises(OSError, match="No space left"):
+        _load(cast(ox.Store, Full()), files, lambda file: kept.append(file.name), lambda said: None, 10)
+    assert 0 < len(kept) < many  # the build stopped taking files soon after the load failed
 
 
 def test_one_build_at_a_time(data_copy: Path, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from lod.store.build import build
 from lod.store.embedded import current_build
 from lod.store.publish import JOURNAL
 from lod.store.remote import RemoteStore
+from lod.store.statistics import LINK_PROPERTIES, TARGETS, statistics
 from lod.uris import KINDS, Uris
 from tests.conftest import OxigraphServer, free_port, serving
 from tests.test_build import PERSON
@@ -60,6 +61,34 @@ def test_the_contract(built: Settings) -> None:
     assert isinstance(store.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"), ox.QuerySolutions)
     assert bool(store.query(f"ASK {{ <{built.base}id/person/kim-du-bong> ?p ?o }}")) is True
     assert bool(store.query("ASK { <urn:nothing> ?p ?o }")) is False
+
+
+def test_the_statistics_are_what_the_count_queries_give(built_embedded: Settings) -> None:
+    store = ox.Store.read_only(str(current_build(Path(built_embedded.var_dir)).path / "store"))
+
+    def rows(query: str) -> ox.QuerySolutions:
+        found = store.query(query)
+        assert isinstance(found, ox.QuerySolutions)
+        return found
+
+    def number(query: str) -> int:
+        return int(next(iter(rows(query)))["n"].value)
+
+    def grouped(query: str) -> list[tuple[str, int]]:
+        return sorted((row["k"].value, int(row["n"].value)) for row in rows(query))
+
+    found = statistics(store)
+    assert number("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == found.triples
+    assert number("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }") == found.distinct_subjects
+    assert number("SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }") == found.distinct_objects
+    assert grouped("SELECT ?k (COUNT(DISTINCT ?s) AS ?n) { ?s a ?k } GROUP BY ?k") == sorted(found.classes.items())
+    assert grouped("SELECT ?k (COUNT(*) AS ?n) { ?s ?k ?o } GROUP BY ?k") == sorted(found.properties.items())
+    links = 'SELECT (COUNT(*) AS ?n) {{ ?s <{}> ?o FILTER(STRSTARTS(STR(?o), "{}")) }}'
+    for target, (_, prefix) in TARGETS.items():
+        for predicate in LINK_PROPERTIES:
+            said = [n for t, p, n in found.links if (t, p) == (target, predicate)]
+            assert number(links.format(predicate, prefix)) == (said[0] if said else 0)
+    assert found.links and found.triples > found.distinct_subjects > 100
 
 
 def test_both_backends_hold_the_same_dataset(built_embedded: Settings, tmp_path: Path) -> None:

