@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -129,7 +130,15 @@ def build(ctx: click.Context, full: bool) -> None:
         sys.exit(1)
     except LodError as err:
         raise click.ClickException(f"build failed; the served store is unchanged. {err}") from None
+    except (OSError, sqlite3.Error) as err:
+        raise click.ClickException(f"build failed; the served store is unchanged. {_system(err, ctx.obj)}") from None
     click.echo(f"built {result.records} records, {result.triples} triples: {result.path}")
+
+
+def _system(err: OSError | sqlite3.Error, settings: Settings) -> str:
+    """What went wrong with the machine rather than the data (a full disk, a file too large)."""
+    reason = getattr(err, "strerror", None) or str(err)
+    return f"{reason} (writing under {getattr(err, 'filename', None) or settings.var_dir})"
 
 
 @main.command(help="Check and validate every record, as a build does, without switching the served store.")
@@ -148,6 +157,8 @@ def validate(ctx: click.Context) -> None:
         sys.exit(1)
     except LodError as err:
         raise click.ClickException(str(err)) from None
+    except (OSError, sqlite3.Error) as err:
+        raise click.ClickException(_system(err, ctx.obj)) from None
     click.echo(f"{result.records} records, {result.triples} triples: no violations")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -169,6 +170,34 @@ def _bulk_data(data: Path, people: int) -> None:
         (folder / f"synthetic-person-{n}.ttl").write_text(
             PERSON.format(slug=f"synthetic-person-{n}", label=f"Person {n}")
         )
+
+
+def test_a_build_that_cannot_write_says_so_and_the_previous_store_stays(data_copy: Path, tmp_path: Path) -> None:
+    settings = settings_for(data_copy, tmp_path)
+    first = build(settings)
+    nam_il = data_copy / "person" / "nam-il.ttl"
+    nam_il.write_text(nam_il.read_text().replace('"Nam Il"', '"Nam Il (renamed)"'))
+
+    def small_files() -> None:  # as a full disk would: writing past 64 KB fails (EFBIG)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 16, 1 << 16))
+
+    env = lod_env(data_dir=str(data_copy), var_dir=settings.var_dir)
+    for extra in ([], ["--full"]):
+        command = [sys.executable, "-m", "lod.cli", "build", *extra]
+        failed = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, preexec_fn=small_files)
+        assert failed.returncode == 1, failed.stderr
+        last = failed.stderr.strip().splitlines()[-1]
+        assert last.startswith("Error: build failed; the served store is unchanged.") and settings.var_dir in last
+        assert "Traceback" not in failed.stderr
+        assert current_build(Path(settings.var_dir)).id == first.id
+        assert [p.name for p in (tmp_path / "var" / "stores").iterdir()] == [first.id]
+    assert served_label(settings, "nam-il") == 200
+    messages: list[str] = []
+    after = build(settings, progress=messages.append)  # the served build's catalogue was given back
+    assert f"reading records from {data_copy}/, unchanged files as in build {first.id}" in messages
+    quads = EmbeddedStore(Path(settings.var_dir)).graph_quads("http://127.0.0.1:8000/data/person/nam-il")
+    assert after.id != first.id and ox.Literal("Nam Il (renamed)") in {q.object for q in quads}
 
 
 def test_a_killed_build_leaves_the_previous_store_served(data_copy: Path, tmp_path: Path) -> None:

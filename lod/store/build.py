@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import contextlib
 import datetime
 import fcntl
 import hashlib
@@ -308,7 +309,8 @@ def _make_into(
         catalogue.settle()
         loaded.dumps = dumps.finish(progress)
     finally:
-        dumps.close()
+        with contextlib.suppress(OSError):  # closed by finish; after a failure they go with the build
+            dumps.close()
         names.close()
 
 
