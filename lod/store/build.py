@@ -350,7 +350,7 @@ class _Loader(threading.Thread):
     At the end of each piece the bulk loader sorts and writes its last batch, without the GIL; in
     the meantime the build goes on taking files from the making processes and keeping them, so
     they do not wait for it (making and loading 10,000 documents: 151 s, against 168 s with the
-    loads on the build's thread, in consecutive runs)."""
+    loads on the build's thread, in one pair of consecutive runs)."""
 
     def __init__(self, store: ox.Store, piece: int) -> None:
         super().__init__(name="bulk load", daemon=True)
