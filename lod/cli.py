@@ -138,7 +138,7 @@ def build(ctx: click.Context, full: bool) -> None:
 def _system(err: OSError | sqlite3.Error, settings: Settings) -> str:
     """What went wrong with the machine rather than the data (a full disk, a file too large)."""
     reason = getattr(err, "strerror", None) or str(err)
-    return f"{reason} (writing under {getattr(err, 'filename', None) or settings.var_dir})"
+    return f"{reason} ({getattr(err, 'filename', None) or settings.var_dir})"
 
 
 @main.command(help="Check and validate every record, as a build does, without switching the served store.")

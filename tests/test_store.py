@@ -63,6 +63,22 @@ def test_the_contract(built: Settings) -> None:
     assert bool(store.query("ASK { <urn:nothing> ?p ?o }")) is False
 
 
+def test_the_default_graph_is_the_merge_when_a_referred_label_is_not_a_plain_string(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    chinese = data_copy / "concept" / "chinese.ttl"
+    chinese.write_text(chinese.read_text().replace('rdfs:label "Chinese" ;', 'rdfs:label "Chinese"@en ;'))
+    settings = Settings(data_dir=str(data_copy), var_dir=str(tmp_path / "var"))
+    build(settings)
+    named, default = state(open_store(settings))
+    assert default == frozenset().union(*named.values())
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    chinese_iri = ox.NamedNode(f"{settings.base}id/concept/chinese")
+    referring = named[f"{settings.base}data/concept/languages"]
+    assert ox.Triple(chinese_iri, label, ox.Literal("Chinese", language="en")) in default
+    assert not any(t.subject == chinese_iri and t.predicate == label for t in referring)  # no label to copy
+
+
 def test_the_statistics_are_what_the_count_queries_give(built_embedded: Settings) -> None:
     store = ox.Store.read_only(str(current_build(Path(built_embedded.var_dir)).path / "store"))
 

@@ -330,8 +330,8 @@ def entry_of(record: RawRecord, path: str, uris: Uris) -> Entry:
         if isinstance(t.subject, ox.NamedNode) and t.subject.value == me:
             if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
                 types.append(t.object.value)
-            elif t.predicate == _LABEL and isinstance(t.object, ox.Literal) and t.object.datatype == _STRING:
-                label = t.object.value if label is None else label  # a reference carries this very triple
+            elif t.predicate == _LABEL and label is None and isinstance(t.object, ox.Literal):
+                label = t.object.value if t.object.datatype == _STRING else None  # references copy this triple
         if isinstance(t.object, ox.NamedNode):
             value = t.object.value
             if value.startswith(uris.base) and value != me and not value.startswith(me + "#"):
