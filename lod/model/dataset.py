@@ -98,15 +98,19 @@ def scan(data_dir: Path, uris: Uris) -> Iterator[RawRecord | Violation]:
             yield record
 
 
-def read_file(path: Path, uris: Uris, data: bytes | None = None) -> tuple[list[RawRecord], list[Violation]]:
-    """The records of one file (``data``, its bytes, when already read), and what is wrong with them."""
+def read_file(
+    path: Path, uris: Uris, data: bytes | None = None, checked: bool = True
+) -> tuple[list[RawRecord], list[Violation]]:
+    """The records of one file (``data``, its bytes, when already read), and what is wrong with them
+    (a file already ``checked`` when a build read it is only parsed: its records' structure is not
+    looked at again)."""
     try:
         records = _read_file(path, uris, path.read_bytes() if data is None else data)
     except _FileProblem as problem:
         return [], [Violation(str(path), problem.rule, problem.message)]
     except OSError as err:
         return [], [Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}")]
-    problems = [problem for record in records for problem in _structure(record, uris)]
+    problems = [problem for record in records for problem in _structure(record, uris)] if checked else []
     return records, problems
 
 
@@ -179,14 +183,14 @@ def _read_file(path: Path, uris: Uris, data: bytes) -> list[RawRecord]:
     if turtle and not is_slug(path.stem):
         raise _FileProblem("file-name", f"{path.stem!r} is not a slug (lower-case words joined by '-')")
     graphs: dict[str, list[ox.Triple]] = {}
-    for quad in _parse(path, uris, data):
-        if turtle:
-            name = uris.data(kind, path.stem)
-        elif isinstance(quad.graph_name, ox.NamedNode):
-            name = quad.graph_name.value
-        else:
-            raise _FileProblem("named-graphs", "triples outside any named graph")
-        graphs.setdefault(name, []).append(quad.triple)
+    if turtle:
+        triples = [quad.triple for quad in _parse(path, uris, data)]
+        graphs = {uris.data(kind, path.stem): triples} if triples else {}
+    else:
+        for quad in _parse(path, uris, data):
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise _FileProblem("named-graphs", "triples outside any named graph")
+            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
     if turtle and not graphs:
         raise _FileProblem("empty", "the file holds no triples")
     records = []

@@ -145,9 +145,11 @@ def _make(name: str) -> tuple[Made, bytes]:
 
     Those are a copy of triples of the records referred to, so they are in their graphs but not
     again in the default graph: its lines are each record's own triples (1.4 of 12 million lines
-    fewer at 10,000 documents, which the bulk loader parsed and sorted to find them there already)."""
+    fewer at 10,000 documents, which the bulk loader parsed and sorted to find them there already).
+    A graph's N-Quads are its N-Triples with the graph's name put before each line's end (a line
+    ends at the only `` .\n`` in it: N-Triples escape the line breaks of literals)."""
     data_dir, uris, mains, _ = _maker[0]
-    records = {uris.thing(r.kind, r.slug): r for r in read_file(data_dir / name, uris)[0]}
+    records = {uris.thing(r.kind, r.slug): r for r in read_file(data_dir / name, uris, checked=False)[0]}
     problems: list[Violation] = []
     made = []
     graphs = []
@@ -159,17 +161,18 @@ def _make(name: str) -> tuple[Made, bytes]:
         own = records[entry.iri].triples
         references = _references(entry, mains, uris, problems)
         referred.update(entry.references)
-        graph = ox.NamedNode(uris.data(entry.kind, entry.slug))
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in own + references]
+        graph = uris.data(entry.kind, entry.slug)
         value = combined(entry.own, digest(references))
-        nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-        made.append((entry.iri, value, nquads, ox.serialize(own, format=ox.RdfFormat.N_TRIPLES) or b""))
-        referring += references
-        graphs.append((graph.value, quads))
+        lines = ox.serialize(own, format=ox.RdfFormat.N_TRIPLES) or b""
+        referred_lines = ox.serialize(references, format=ox.RdfFormat.N_TRIPLES) or b""
+        nquads = (lines + referred_lines).replace(b" .\n", f" <{graph}> .\n".encode())
+        made.append((entry.iri, value, nquads, lines))
+        referring.append(referred_lines)
+        graphs.append((graph, own + references))
         names.extend(rows_of(entry.iri, own, role_note))
     nquads = b"".join(nquads for _, _, nquads, _ in made)
     found = Made(name, made, members(graphs, nquads, uris), names, problems, referred)
-    return found, ox.serialize(referring, format=ox.RdfFormat.N_TRIPLES) or b""
+    return found, b"".join(referring)
 
 
 def _references(entry: Entry, mains: Mains, uris: Uris, problems: list[Violation]) -> list[ox.Triple]:

@@ -23,18 +23,28 @@ from lod.vocab import ONTOLOGY_DIR, PREFIXES
 Members = tuple[bytes, bytes, bytes]
 
 
-def members(graphs: list[tuple[str, list[ox.Quad]]], nquads: bytes, uris: Uris) -> Members:
-    """The N-Quads (``nquads``, already written), Turtle and JSON Lines of some record graphs, each
-    compressed as one gzip member."""
-    quads = [q for _, found in graphs for q in found]
-    turtle = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    body = b"".join(line for line in turtle.splitlines(keepends=True) if not line.startswith(b"@prefix"))
+def members(graphs: list[tuple[str, list[ox.Triple]]], nquads: bytes, uris: Uris) -> Members:
+    """The N-Quads (``nquads``, already written), Turtle and JSON Lines of some record graphs (by
+    name, with their triples), each compressed as one gzip member."""
+    triples = [t for _, found in graphs for t in found]
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    body = turtle[_after_prefixes(turtle) :]
     lines = b"".join(_line(found, name, uris) for name, found in graphs)
     return (_compress(nquads), _compress(body), _compress(lines))
 
 
 def _compress(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=4, mtime=0)  # 2.7 times as fast as 6, 12% larger
+    """Level 3, the best of zlib's fast levels: at 10,000 documents 2.3 times as fast as 6 and 19%
+    larger (level 4: 1.3 times as fast as 6, 14% larger)."""
+    return gzip.compress(data, compresslevel=3, mtime=0)
+
+
+def _after_prefixes(turtle: bytes) -> int:
+    """Where the Turtle starts after the prefix lines the serialiser writes first."""
+    at = 0
+    while turtle.startswith(b"@prefix ", at):
+        at = turtle.index(b"\n", at) + 1
+    return at
 
 
 def prefixes() -> bytes:
@@ -42,11 +52,11 @@ def prefixes() -> bytes:
     return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()).encode()
 
 
-def _line(quads: list[ox.Quad], graph: str, uris: Uris) -> bytes:
+def _line(triples: list[ox.Triple], graph: str, uris: Uris) -> bytes:
     kind, slug = uris.record_of(graph) or ("", "")
     root = uris.thing(kind, slug)
-    triples = {(plain(q.subject), plain(q.predicate), plain(q.object)) for q in quads}  # the writer orders them
-    document = record_jsonld(triples, root, uris)
+    terms = {(plain(t.subject), plain(t.predicate), plain(t.object)) for t in triples}  # the writer orders them
+    document = record_jsonld(terms, root, uris)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
