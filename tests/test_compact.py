@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from lod.model import jsonld
 from lod.model.compact import Compactor, Unsupported
-from lod.model.jsonld import compactor, expanded_tree, pyld_compact, record_jsonld
+from lod.model.jsonld import Triple, compactor, expanded_tree, pyld_compact, record_jsonld
 from lod.model.terms import plain, record_triples
 from lod.settings import Settings
 from lod.store.embedded import EmbeddedStore
@@ -20,25 +22,37 @@ URIS = Uris(BASE)
 ROOT = f"{BASE}id/person/x"
 
 
-def trees(settings: Settings) -> list[dict[str, Any]]:
-    """The expanded tree of every record of the bundled build."""
+def records(settings: Settings) -> list[tuple[list[Triple], str]]:
+    """The triples and root of every record of the bundled build."""
     store, _ = EmbeddedStore(Path(settings.var_dir)).current()
     out = []
     for graph in store.named_graphs():
         kind, slug = URIS.record_of(graph.value)  # type: ignore[misc]
         root = URIS.thing(kind, slug)
-        quads = store.quads_for_pattern(None, None, None, graph)
-        triples = record_triples(quads, root)
-        out.append(expanded_tree([(plain(t.subject), plain(t.predicate), plain(t.object)) for t in triples], root))
+        triples = record_triples(store.quads_for_pattern(None, None, None, graph), root)
+        out.append(([(plain(t.subject), plain(t.predicate), plain(t.object)) for t in triples], root))
     return out
 
 
-def test_every_bundled_record_compacts_as_pyld_does(built_embedded: Settings) -> None:
-    records = trees(built_embedded)
-    assert len(records) == 211
-    for tree in records:
-        fast = compactor(BASE).compact(tree)  # no fallback: the fast path itself
-        assert json.dumps(fast) == json.dumps(pyld_compact(tree, URIS)), tree["@id"]
+def fast_and_pyld(triples: Sequence[Triple], root: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, str]:
+    """A record compacted by the compactor from its expanded tree, by the record writer as it walks
+    the triples (neither may fall back to pyld), and by pyld, in Linked Art's key order."""
+    tree = expanded_tree(triples, root)
+    reference = json.dumps(jsonld._ordered(pyld_compact(tree, URIS)))
+    with monkeypatch.context() as patch:
+        patch.setattr(jsonld, "pyld_compact", None)  # the fast paths themselves
+        compacted = json.dumps(jsonld._ordered(compactor(BASE).compact(tree)))
+        walked = json.dumps(record_jsonld(triples, root, URIS))
+    return compacted, walked, reference
+
+
+def test_every_bundled_record_compacts_as_pyld_does(built_embedded: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = records(built_embedded)
+    assert len(found) == 211
+    for triples, root in found:
+        compacted, walked, reference = fast_and_pyld(triples, root, monkeypatch)
+        assert compacted == reference, root
+        assert walked == reference, root
 
 
 def literal(value: str, datatype: str | None = None, language: str | None = None) -> tuple[str, str, Any, Any]:
@@ -62,6 +76,21 @@ SHAPES = {
         (iri(ROOT), TYPE, iri("http://example.org/vocab#Thing"))
     ],
     "an IRI value under a prefix": [(iri(ROOT), iri(CRM + "P2_has_type"), iri("http://vocab.getty.edu/aat/300025883"))],
+    "a language map whose tags are Linked Art's first keys": [
+        (iri(ROOT), TYPE, iri("http://www.w3.org/2004/02/skos/core#Concept")),
+        (iri(ROOT), iri("http://www.w3.org/2004/02/skos/core#prefLabel"), literal("Konsep", None, "id")),
+        (iri(ROOT), iri("http://www.w3.org/2004/02/skos/core#prefLabel"), literal("Concept", None, "en")),
+        (iri(ROOT), iri("http://www.w3.org/2004/02/skos/core#prefLabel"), literal("Begriff", None, "de")),
+        (iri(ROOT), iri("http://www.w3.org/2004/02/skos/core#definition"), literal("x", None, "type")),
+        (iri(ROOT), iri("http://www.w3.org/2004/02/skos/core#definition"), literal("y", None, "en")),
+    ],
+    "a part met twice, and a reference without class or label": [
+        (iri(ROOT), iri(CRM + "P1_is_identified_by"), iri(ROOT + "#name-1")),
+        (iri(ROOT), iri(CRM + "P67_refers_to"), iri(ROOT + "#name-1")),
+        (iri(ROOT), iri(CRM + "P67_refers_to"), iri(f"{BASE}id/place/y")),
+        (iri(ROOT + "#name-1"), iri(CRM + "P190_has_symbolic_content"), literal("Kim")),
+        (iri(f"{BASE}id/place/y"), iri(CRM + "P3_has_note"), literal("not shown")),
+    ],
     "a part with a type-scoped context": [
         (iri(ROOT), TYPE, iri(CRM + "E21_Person")),
         (iri(ROOT), iri(CRM + "P1_is_identified_by"), iri(ROOT + "#name-1")),
@@ -72,9 +101,10 @@ SHAPES = {
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=list(SHAPES))
-def test_shapes_beyond_the_bundled_data_compact_as_pyld_does(shape: str) -> None:
-    tree = expanded_tree(SHAPES[shape], ROOT)
-    assert json.dumps(compactor(BASE).compact(tree)) == json.dumps(pyld_compact(tree, URIS))
+def test_shapes_beyond_the_bundled_data_compact_as_pyld_does(shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    compacted, walked, reference = fast_and_pyld(SHAPES[shape], ROOT, monkeypatch)
+    assert compacted == reference
+    assert walked == reference
 
 
 @pytest.mark.parametrize(
@@ -96,8 +126,9 @@ def test_records_still_compact_when_the_fast_path_cannot(monkeypatch: pytest.Mon
     triples = SHAPES["a part with a type-scoped context"]
     fast = record_jsonld(triples, ROOT, URIS)
 
-    def refuse(self: Compactor, tree: dict[str, Any]) -> dict[str, Any]:
+    def refuse(self: Compactor, *args: Any) -> Any:
         raise Unsupported("as if")
 
     monkeypatch.setattr(Compactor, "compact", refuse)
+    monkeypatch.setattr(Compactor, "typed", refuse)
     assert record_jsonld(triples, ROOT, URIS) == fast

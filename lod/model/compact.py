@@ -56,6 +56,7 @@ class Context:
         self.typed: dict[tuple[str, ...], Context] = {}
         self.curies: dict[str, str] = {}  # IRI → its compact form, when no term is chosen for it
         self.selected: dict[tuple[Any, ...], str | None] = {}  # (IRI, kind of value) → the term chosen
+        self.plans: dict[tuple[Any, ...], Any] = {}  # (property, kind of value) → how a record writer puts it
 
     def inverse(self) -> Inverse:
         if self._inverse is None:
@@ -108,7 +109,12 @@ class Compactor:
 
     def compact(self, tree: dict[str, Any]) -> dict[str, Any]:
         """The compacted document of one expanded node (``@context`` first)."""
-        return {"@context": self.names if len(self.names) > 1 else self.names[0], **self._node(self.base, tree)}
+        return {"@context": self.context, **self._node(self.base, tree)}
+
+    @property
+    def context(self) -> str | list[str]:
+        """The ``@context`` of a compacted document."""
+        return self.names if len(self.names) > 1 else self.names[0]
 
     # Context processing
 
@@ -264,8 +270,9 @@ class Compactor:
 
     # Compaction
 
-    def _node(self, inherited: Context, element: dict[str, Any]) -> dict[str, Any]:
-        key = tuple(sorted(element.get("@type", ())))
+    def typed(self, inherited: Context, types: list[str]) -> Context:
+        """The active context of a node with these types (their scoped contexts, not propagated)."""
+        key = tuple(sorted(types))
         typed = inherited.typed.get(key)
         if typed is None:
             reverted = inherited.previous or inherited
@@ -275,7 +282,10 @@ class Compactor:
                 if definition is not None and definition.scoped is not None:
                     typed = self._process(typed, [definition.scoped], propagate=False)
             inherited.typed[key] = typed
-        active = typed
+        return typed
+
+    def _node(self, inherited: Context, element: dict[str, Any]) -> dict[str, Any]:
+        active = self.typed(inherited, element.get("@type", []))
         out: dict[str, Any] = {}
         for expanded, values in sorted(element.items()):
             if expanded == "@id":
@@ -292,19 +302,22 @@ class Compactor:
         return out
 
     def _add(self, active: Context, out: dict[str, Any], term: str, item: dict[str, Any]) -> None:
-        definition = active.terms.get(term)
-        container = definition.container if definition is not None else "@none"
         if "@value" in item or set(item) == {"@id"}:
-            compacted = self._value(active, definition, item)
+            compacted = self.value(active, active.terms.get(term), item)
         else:
             compacted = self._node(active, item)
+        self.place(active, out, term, compacted, item.get("@language", "@none"))
+
+    def place(self, active: Context, out: dict[str, Any], term: str, compacted: Any, language: str = "@none") -> None:
+        """Put a compacted value under ``term``: in a language map, an array or alone, as its container says."""
+        definition = active.terms.get(term)
+        container = definition.container if definition is not None else "@none"
         if container == "@language":
             if isinstance(compacted, dict):
                 compacted = compacted.get("@value", compacted)
-            language_map = out.setdefault(term, {})
-            self._put(language_map, item.get("@language", "@none"), compacted, as_array=False)
-            return
-        self._put(out, term, compacted, as_array=container == "@set")
+            self._put(out.setdefault(term, {}), language, compacted, as_array=False)
+        else:
+            self._put(out, term, compacted, as_array=container == "@set")
 
     @staticmethod
     def _put(target: dict[str, Any], key: str, value: Any, as_array: bool) -> None:
@@ -314,7 +327,8 @@ class Compactor:
         else:
             target[key] = [value] if as_array else value
 
-    def _value(self, active: Context, definition: Definition | None, item: dict[str, Any]) -> Any:
+    def value(self, active: Context, definition: Definition | None, item: dict[str, Any]) -> Any:
+        """A value object or node reference, compacted."""
         coercion = definition.type if definition is not None else None
         if "@value" in item:
             language = definition.language if definition is not None else None

@@ -7,6 +7,7 @@ requires. The record's graph is nested from its root: embedded parts (``…#name
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -16,7 +17,7 @@ from typing import Any
 from pyld import jsonld
 
 from lod.errors import LodError
-from lod.model.compact import Compactor, Unsupported
+from lod.model.compact import Compactor, Context, Unsupported
 from lod.uris import Uris
 from lod.vocab import ONTOLOGY_DIR
 
@@ -143,46 +144,52 @@ def context_list(uris: Uris) -> list[str]:
     return [uris.context(), LINKED_ART_CONTEXT]
 
 
+Plan = tuple[str, Any, tuple[str, Any, str] | None]
+"""How a record writer puts one kind of value of a property: term, definition, value object."""
+Pairs = list[tuple[str, Term]]
+"""A subject's (predicate, object) pairs, in the order they are written: by predicate, then value."""
+
+
+def by_subject(triples: Iterable[Triple]) -> dict[str, Pairs]:
+    """The triples of a record grouped by subject, each subject's pairs in order."""
+    found: dict[str, Pairs] = {}
+    for s, p, o in triples:
+        found.setdefault(s[1], []).append((p[1], o))
+    return {subject: sorted(pairs, key=lambda po: (po[0], po[1][1])) for subject, pairs in found.items()}
+
+
 def expanded_tree(triples: Iterable[Triple], root: str) -> dict[str, Any]:
     """Expanded JSON-LD for a record: the root node with its parts and references nested once."""
-    by_subject: dict[str, list[tuple[str, Term]]] = {}
-    for s, p, o in triples:
-        by_subject.setdefault(s[1], []).append((p[1], o))
+    subjects = by_subject(triples)
     placed = {root}
 
     def reference(iri: str) -> dict[str, Any]:
         """Another record, as Linked Art references it: its types and label, not its parts."""
         out: dict[str, Any] = {}
-        for predicate, obj in sorted(by_subject[iri], key=lambda po: (po[0], po[1][1])):
+        for predicate, obj in _referred(subjects[iri]):
             if predicate == RDF_TYPE:
                 out.setdefault("@type", []).append(obj[1])
-            elif predicate == RDFS_LABEL and obj[0] == "literal":
-                out.setdefault(predicate, []).append({"@value": obj[1]})
+            else:
+                out.setdefault(predicate, []).append(_literal(obj))
         return out
 
     def node(iri: str) -> dict[str, Any]:
         out: dict[str, Any] = {"@id": iri}
         pending: list[tuple[dict[str, Any], str]] = []
-        for predicate, obj in sorted(by_subject.get(iri, []), key=lambda po: (po[0], po[1][1])):
+        for predicate, obj in subjects.get(iri, []):
             if predicate == RDF_TYPE:
                 out.setdefault("@type", []).append(obj[1])
                 continue
             value: dict[str, Any]
             if obj[0] == "literal":
-                value = {"@value": obj[1]}
-                if obj[3]:
-                    value["@language"] = obj[3]
-                elif obj[2] == XSD_INTEGER and obj[1].lstrip("-").isdigit():
-                    value = {"@value": int(obj[1])}  # a JSON number, as Linked Art writes dimensions
-                elif obj[2] and obj[2] != XSD_STRING:
-                    value["@type"] = obj[2]
+                value = _literal(obj)
             else:
                 value = {"@id": obj[1]}
                 if _is_part(obj[1], root):
-                    if obj[1] in by_subject and obj[1] not in placed:
+                    if obj[1] in subjects and obj[1] not in placed:
                         placed.add(obj[1])
                         pending.append((value, obj[1]))
-                elif obj[1] in by_subject:
+                elif obj[1] in subjects:
                     value.update(reference(obj[1]))
             out.setdefault(predicate, []).append(value)
         for value, target in pending:
@@ -190,6 +197,29 @@ def expanded_tree(triples: Iterable[Triple], root: str) -> dict[str, Any]:
         return out
 
     return node(root)
+
+
+def _referred(pairs: Pairs) -> Pairs:
+    """What a reference to another record gives of it: its classes and its labels (as plain strings)."""
+    found: Pairs = []
+    for predicate, obj in pairs:
+        if predicate == RDF_TYPE:
+            found.append((predicate, obj))
+        elif predicate == RDFS_LABEL and obj[0] == "literal":
+            found.append((predicate, ("literal", obj[1], None, None)))
+    return found
+
+
+def _literal(obj: Term) -> dict[str, Any]:
+    """The expanded value object of a literal."""
+    value: dict[str, Any] = {"@value": obj[1]}
+    if obj[3]:
+        value["@language"] = obj[3]
+    elif obj[2] == XSD_INTEGER and obj[1].lstrip("-").isdigit():
+        value = {"@value": int(obj[1])}  # a JSON number, as Linked Art writes dimensions
+    elif obj[2] and obj[2] != XSD_STRING:
+        value["@type"] = obj[2]
+    return value
 
 
 def _is_part(iri: str, root: str) -> bool:
@@ -200,16 +230,110 @@ def _is_part(iri: str, root: str) -> bool:
 def record_jsonld(triples: Iterable[Triple], root: str, uris: Uris) -> dict[str, Any]:
     """The compacted Linked Art JSON-LD of one record.
 
-    :mod:`lod.model.compact` does the work (the same output as pyld, tens of times faster); a tree
-    using a JSON-LD feature it does not implement goes to pyld.
+    :class:`_Compacting` compacts the record as it walks its triples: what compacting the tree of
+    :func:`expanded_tree` with :mod:`lod.model.compact` gives (the same output as pyld, tens of
+    times faster), without building that tree. A record using a JSON-LD feature the compactor does
+    not implement goes to pyld.
     """
-    tree = expanded_tree(triples, root)
+    triples = list(triples)
     try:
-        compacted = compactor(uris.base).compact(tree)
+        return _Compacting(compactor(uris.base), by_subject(triples), root).document()
     except Unsupported:
-        compacted = pyld_compact(tree, uris)
-    ordered: dict[str, Any] = _ordered(compacted)
-    return ordered
+        ordered: dict[str, Any] = _ordered(pyld_compact(expanded_tree(triples, root), uris))
+        return ordered
+
+
+class _Compacting:
+    """One record compacted as its triples are walked: the nodes :func:`expanded_tree` nests, in its
+    order (a node's parts are claimed before any is walked), each compacted as
+    :meth:`Compactor.compact` compacts it and with Linked Art's keys first."""
+
+    def __init__(self, compactor: Compactor, subjects: dict[str, Pairs], root: str) -> None:
+        self.compactor = compactor
+        self.subjects = subjects
+        self.root = root
+        self.placed = {root}
+
+    def _unplaced(self, iri: str) -> bool:
+        """A part of the record with triples of its own, not nested yet."""
+        return _is_part(iri, self.root) and iri in self.subjects and iri not in self.placed
+
+    def document(self) -> dict[str, Any]:
+        compactor = self.compactor
+        return {"@context": compactor.context, **self.node(compactor.base, self.root, self.subjects.get(self.root, []))}
+
+    def node(self, inherited: Context, iri: str, pairs: Pairs) -> dict[str, Any]:
+        compactor = self.compactor
+        types = [obj[1] for predicate, obj in pairs if predicate == RDF_TYPE]
+        active = compactor.typed(inherited, types)
+        out: dict[str, Any] = {active.alias("@id"): compactor.compact_iri(active, iri, vocab=False)}
+        if types:
+            names = [compactor.compact_iri(inherited, t, vocab=True) for t in types]
+            out[active.alias("@type")] = names[0] if len(names) == 1 else names
+        nested = set()  # the parts nested here: each where it is first met, as expanded_tree nests them
+        for at, (predicate, obj) in enumerate(pairs):
+            target = obj[1]
+            if obj[0] != "literal" and predicate != RDF_TYPE and self._unplaced(target):
+                self.placed.add(target)
+                nested.add(at)
+        for at, (predicate, obj) in enumerate(pairs):
+            if predicate == RDF_TYPE:
+                continue
+            kind, value, datatype, language = obj
+            compacted: Any
+            key: tuple[Any, ...]
+            if kind == "literal":
+                number = datatype == XSD_INTEGER and not language and value.lstrip("-").isdigit()
+                key = (predicate, datatype, language, number)
+                term, _, template = active.plans.get(key) or self._plan(active, key, predicate, obj)
+                if template is None:
+                    compacted = int(value) if number else value
+                else:
+                    compacted = {template[0]: template[1], template[2]: value}
+            else:
+                named = compactor.compact_iri(active, value, vocab=True)
+                mapping = active.terms.get(named)
+                key = (predicate, "@id", mapping is not None and mapping.iri == value)
+                term, definition, _ = active.plans.get(key) or self._plan(active, key, predicate, obj)
+                referred = None
+                if at in nested:
+                    referred = self.subjects[value]
+                elif value in self.subjects and not _is_part(value, self.root):
+                    referred = _referred(self.subjects[value]) or None
+                if referred is None:
+                    compacted = compactor.value(active, definition, {"@id": value})
+                else:
+                    compacted = self.node(active, value, referred)
+            compactor.place(active, out, term, compacted, language or "@none")
+        for term, value in out.items():
+            if isinstance(value, dict):
+                out[term] = _first(value)  # a language map
+        return _first(out)
+
+    def _plan(self, active: Context, key: tuple[Any, ...], predicate: str, obj: Term) -> Plan:
+        """How values of this kind of this property are put in this context, as the compactor decides:
+        the term, its definition, and for a literal the value object around it (none: the value alone)."""
+        compactor = self.compactor
+        item = _literal(obj) if obj[0] == "literal" else {"@id": obj[1]}
+        term = compactor.compact_iri(active, predicate, vocab=True, value=item)
+        definition = active.terms.get(term)
+        template = None
+        if "@value" in item:
+            compacted = compactor.value(active, definition, item)
+            if isinstance(compacted, dict):
+                (first, constant), (value_key, _) = compacted.items()
+                template = (first, constant, value_key)
+        plan = (term, definition, template)
+        active.plans[key] = plan
+        return plan
+
+
+def _first(value: dict[str, Any]) -> dict[str, Any]:
+    """Linked Art key order in one object: ``@context``, ``id``, ``type``, ``_label``, then the rest."""
+    first = [key for key in _FIRST if key in value]
+    if list(itertools.islice(value, len(first))) == first:
+        return value
+    return {key: value[key] for key in first} | {key: v for key, v in value.items() if key not in first}
 
 
 @cache
