@@ -12,6 +12,8 @@ from pathlib import Path
 from bench import deref, dumps, reconcile, scale, sparql
 from bench.common import ROOT, prepare
 
+SIZES = "1000,10000,100000"
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -20,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", choices=["deref", "sparql", "dumps", "reconcile", "scale"], help="run one benchmark")
-    parser.add_argument("--sizes", default="1000,10000,100000", help="documents of each archive of the scale benchmark")
+    parser.add_argument("--sizes", default=SIZES, help="documents of each archive of the scale benchmark")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out of the SPARQL benchmark")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     parser.add_argument(
@@ -35,7 +37,8 @@ def main(argv: list[str] | None = None) -> None:
         sizes = [int(size) for size in args.sizes.split(",")]
         table = scale.run(args.work, sizes, args.seconds, args.connections, args.workers, args.reuse)
         print(table)
-        (results / "scale.md").write_text(table, encoding="utf-8")
+        name = "scale.md" if args.sizes == SIZES else f"scale-{args.sizes.replace(',', '-')}.md"  # a part: its own file
+        (results / name).write_text(table, encoding="utf-8")
         if args.only == "scale":
             return
     prepared = prepare(args.work, args.documents, rebuild=not args.reuse)
