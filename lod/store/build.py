@@ -20,6 +20,7 @@ from __future__ import annotations
 import array
 import bisect
 import contextlib
+import ctypes
 import datetime
 import fcntl
 import hashlib
@@ -341,7 +342,17 @@ def _load(store: ox.Store, made: Iterable[Made], keep: Callable[[Made], None], p
         loader.stop()
         raise
     loader.finish()
+    _give_back_heap()
     return count
+
+
+def _give_back_heap() -> None:
+    """Hand the heap the bulk loads freed back to the system, before the statistics count.
+
+    The loader's threads sort their batches in malloc arenas of their own, which glibc keeps once
+    freed: at 10,000 documents the build held 475 MB after the load, 146 MB after this."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 class _Loader(threading.Thread):
