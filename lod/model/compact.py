@@ -2,13 +2,13 @@
 
 pyld compacts a record in 5–200 ms, nearly all of it spent rebuilding inverse contexts for the
 Linked Art context's 55 type-scoped contexts. This compactor processes each context once and keeps
-the inverse of every combination it meets. It follows the JSON-LD 1.1 compaction algorithm (term
+the inverse of every combination it meets; :func:`lod.model.jsonld.record_jsonld` walks a record's
+nodes and asks it for each decision. It follows the JSON-LD 1.1 compaction algorithm (term
 selection, IRI compaction, value compaction, type-scoped contexts that do not propagate) for what
-our contexts and our expanded trees (:func:`lod.model.jsonld.expanded_tree`) use: simple and
-expanded term definitions, ``@type`` coercion (``@id``, ``@vocab``, datatypes), ``@container``
-``@set`` and ``@language``, prefixes and keyword aliases. Anything else raises
-:class:`Unsupported` rather than differ from the specification; ``tests/test_compact.py`` checks
-the output equals pyld's on every record.
+our contexts and records use: simple and expanded term definitions, ``@type`` coercion (``@id``,
+``@vocab``, datatypes), ``@container`` ``@set`` and ``@language``, prefixes and keyword aliases.
+Anything else raises :class:`Unsupported` rather than differ from the specification;
+``tests/test_compact.py`` checks the output equals pyld's on every record.
 """
 
 from __future__ import annotations
@@ -101,15 +101,11 @@ class Context:
 
 
 class Compactor:
-    """Compacts expanded node trees with a list of contexts (given by name, with their documents)."""
+    """The decisions of compaction with a list of contexts (given by name, with their documents)."""
 
     def __init__(self, names: list[str], documents: list[dict[str, Any]]) -> None:
         self.names = names
         self.base = self._process(Context({}), [d.get("@context", d) for d in documents], propagate=True)
-
-    def compact(self, tree: dict[str, Any]) -> dict[str, Any]:
-        """The compacted document of one expanded node (``@context`` first)."""
-        return {"@context": self.context, **self._node(self.base, tree)}
 
     @property
     def context(self) -> str | list[str]:
@@ -283,30 +279,6 @@ class Compactor:
                     typed = self._process(typed, [definition.scoped], propagate=False)
             inherited.typed[key] = typed
         return typed
-
-    def _node(self, inherited: Context, element: dict[str, Any]) -> dict[str, Any]:
-        active = self.typed(inherited, element.get("@type", []))
-        out: dict[str, Any] = {}
-        for expanded, values in sorted(element.items()):
-            if expanded == "@id":
-                out[active.alias("@id")] = self.compact_iri(active, values, vocab=False)
-            elif expanded == "@type":
-                names = [self.compact_iri(inherited, t, vocab=True) for t in values]
-                out[active.alias("@type")] = names[0] if len(names) == 1 else names
-            elif expanded.startswith("@"):
-                raise Unsupported(f"{expanded} in a node")
-            else:
-                for item in values:
-                    term = self.compact_iri(active, expanded, vocab=True, value=item)
-                    self._add(active, out, term, item)
-        return out
-
-    def _add(self, active: Context, out: dict[str, Any], term: str, item: dict[str, Any]) -> None:
-        if "@value" in item or set(item) == {"@id"}:
-            compacted = self.value(active, active.terms.get(term), item)
-        else:
-            compacted = self._node(active, item)
-        self.place(active, out, term, compacted, item.get("@language", "@none"))
 
     def place(self, active: Context, out: dict[str, Any], term: str, compacted: Any, language: str = "@none") -> None:
         """Put a compacted value under ``term``: in a language map, an array or alone, as its container says."""

@@ -98,20 +98,21 @@ def scan(data_dir: Path, uris: Uris) -> Iterator[RawRecord | Violation]:
             yield record
 
 
-def read_file(
-    path: Path, uris: Uris, data: bytes | None = None, checked: bool = True
-) -> tuple[list[RawRecord], list[Violation]]:
-    """The records of one file (``data``, its bytes, when already read), and what is wrong with them
-    (a file already ``checked`` when a build read it is only parsed: its records' structure is not
-    looked at again)."""
+def read_file(path: Path, uris: Uris, data: bytes | None = None) -> tuple[list[RawRecord], list[Violation]]:
+    """The records of one file (``data``, its bytes, when already read), and what is wrong with them."""
+    records, problems = parse_file(path, uris, data)
+    return records, problems + [problem for record in records for problem in _structure(record, uris)]
+
+
+def parse_file(path: Path, uris: Uris, data: bytes | None = None) -> tuple[list[RawRecord], list[Violation]]:
+    """The records of one file and why it cannot be read, if so; the records' structure is not looked
+    at (:func:`read_file` does): for a file a build has read and checked already."""
     try:
-        records = _read_file(path, uris, path.read_bytes() if data is None else data)
+        return _read_file(path, uris, path.read_bytes() if data is None else data), []
     except _FileProblem as problem:
         return [], [Violation(str(path), problem.rule, problem.message)]
     except OSError as err:
         return [], [Violation(str(path), "unreadable", f"cannot read: {err.strerror or err}")]
-    problems = [problem for record in records for problem in _structure(record, uris)] if checked else []
-    return records, problems
 
 
 REDIRECTS = "redirects.tsv"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from lod.errors import Violation
-from lod.model.dataset import read_file
+from lod.model.dataset import parse_file
 from lod.model.shacl import Check, validate
 from lod.search.index import Rows, rows_of
 from lod.store.catalogue import Catalogue, Entry, Mains, Reading
@@ -134,7 +134,7 @@ def _owners(iris: set[str], chunk: set[str], data_dir: Path, uris: Uris, mains: 
     triples = []
     for owner in sorted(owners):
         if (name := mains.file_of(owner)) is not None:
-            for record in read_file(data_dir / name, uris)[0]:
+            for record in parse_file(data_dir / name, uris)[0]:
                 if uris.thing(record.kind, record.slug) == owner:
                     triples.append(ox.serialize(record.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
     return triples
@@ -149,7 +149,7 @@ def _make(name: str) -> tuple[Made, bytes]:
     A graph's N-Quads are its N-Triples with the graph's name put before each line's end (a line
     ends at the only `` .\n`` in it: N-Triples escape the line breaks of literals)."""
     data_dir, uris, mains, _ = _maker[0]
-    records = {uris.thing(r.kind, r.slug): r for r in read_file(data_dir / name, uris, checked=False)[0]}
+    records = {uris.thing(r.kind, r.slug): r for r in parse_file(data_dir / name, uris)[0]}
     problems: list[Violation] = []
     made = []
     graphs = []
