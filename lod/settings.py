@@ -34,8 +34,9 @@ class Settings:
     keep_stores: int = _setting(2, "Built stores kept on disk (the served one included).")
     load_piece: int = _setting(
         900_000,
-        "Quads per bulk load of a build's store: under a million, the loader holds one batch at a time "
-        "(about 1 GB); 0: one load of everything, which holds up to three (about 2.5 GB).",
+        "Quads per bulk load of a build's store, each written to the build's folder first: under a million, "
+        "the loader holds one batch at a time (about 1 GB); 0: one load of everything once all is made, "
+        "which holds up to three (about 2.5 GB).",
     )
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run; then it is stopped and the client gets 503.")
     query_max_rows: int = _setting(10_000, "Most rows (or triples) a SPARQL result may have; larger ones are refused.")

@@ -125,18 +125,18 @@ def test_a_build_loaded_in_many_pieces_holds_what_one_load_holds(data_copy: Path
     assert metas[0]["statistics"] == metas[1]["statistics"] and metas[0]["triples"] == metas[1]["triples"]
 
 
-def test_a_load_that_fails_fails_the_build_and_leaves_nothing_waiting() -> None:
+def test_a_load_that_fails_fails_the_build_and_leaves_nothing_waiting(tmp_path: Path) -> None:
     class Full:
-        def bulk_load(self, data: Any, **_: Any) -> None:
-            data.read(100)
+        def bulk_load(self, path: Path, **_: Any) -> None:
+            assert path.read_bytes().count(b"\n") == 10  # a piece is whole when it is handed over
             raise OSError(28, "No space left on device")
 
     quads = b"<urn:s> <urn:p> <urn:o> <urn:g> .\n"
-    many = 10 * LOAD_AHEAD
+    many = 10 * 10 * LOAD_AHEAD  # pieces of 10 quads
     files = (Made(f"f{n}", [("urn:s", "", quads, b"")], (b"", b"", b""), Rows(), [], set()) for n in range(many))
     kept: list[str] = []
     with pytest.raises(OSError, match="No space left"):
-        _load(cast(ox.Store, Full()), files, lambda file: kept.append(file.name), lambda said: None, 10)
+        _load(cast(ox.Store, Full()), files, lambda file: kept.append(file.name), lambda said: None, 10, tmp_path / "p")
     assert 0 < len(kept) < many  # the build stopped taking files soon after the load failed
 
 
