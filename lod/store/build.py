@@ -400,10 +400,10 @@ class _Loader(threading.Thread):
 
     The files are the buffer between the making and the loading: a bulk load parses its piece,
     then sorts and writes it, taking nothing in the meantime, and the making processes go on making
-    files. With a queue of 128 made files in memory instead, they waited for the loader for about a
-    third of the time; the two cores were 1.7 busy on average during a 10,000-document build, 1.9
-    with the files (``/proc/stat`` read each second), which took 158 s against 168 s and 182 s
-    against 200 s in two pairs of consecutive builds, and 1,069 MB at most against 1,142 MB."""
+    files. With a queue of 128 made files in memory instead, each was busy for 58% of the making
+    (py-spy) and the two cores 1.7 on average in a 10,000-document build; 1.9 with the files
+    (``/proc/stat`` read each second), which took 158 s against 168 s and 182 s against 200 s in
+    two pairs of consecutive builds, at 1,069 MB against 1,142 MB at most."""
 
     def __init__(self, store: ox.Store) -> None:
         super().__init__(name="bulk load", daemon=True)
