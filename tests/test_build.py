@@ -123,6 +123,7 @@ def test_a_build_loaded_in_many_pieces_holds_what_one_load_holds(data_copy: Path
     assert set(stores[0].named_graphs()) == set(stores[1].named_graphs())
     metas = [current_build(tmp_path / name).meta for name in ("whole", "pieces")]
     assert metas[0]["statistics"] == metas[1]["statistics"] and metas[0]["triples"] == metas[1]["triples"]
+    assert not any((result.path / "loading").exists() for result in (whole, pieces))  # the pieces' files went
 
 
 def test_a_load_that_fails_fails_the_build_and_leaves_nothing_waiting(tmp_path: Path) -> None:

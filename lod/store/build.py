@@ -336,10 +336,12 @@ def _load(
     try:
         for number, file in enumerate(made, start=1):
             keep(file)
-            count += sum(nquads.count(b"\n") for _, _, nquads, _ in file.records)
+            quads = sum(nquads.count(b"\n") for _, _, nquads, _ in file.records)
+            count += quads
             if number % 2000 == 0:
                 progress(f"made the records of {number} files, {count} triples")
-            pieces.write([part for _, _, nquads, own in file.records for part in (nquads, own)])  # own: default graph
+            own = [own for _, _, _, own in file.records]  # N-Triples: the default graph
+            pieces.write([nquads for _, _, nquads, _ in file.records] + own, quads + sum(o.count(b"\n") for o in own))
         pieces.close()
     except BaseException:
         pieces.abandon()
@@ -368,17 +370,18 @@ class _Pieces:
         self.folder = folder
         self.quads = quads
         self.done = done
-        self.number = 0
+        self.written = 0  # files begun
         self.left = 0
         self.output: io.BufferedWriter | None = None
 
-    def write(self, parts: list[bytes]) -> None:
+    def write(self, parts: list[bytes], lines: int) -> None:
+        """Write ``parts``, ``lines`` lines of N-Quads in all."""
         if self.output is None:
-            self.number += 1
-            self.output = (self.folder / f"{self.number}.nq").open("wb")
+            self.written += 1
+            self.output = self._path().open("wb")
             self.left = self.quads
         self.output.writelines(parts)
-        self.left -= sum(part.count(b"\n") for part in parts)
+        self.left -= lines
         if self.left <= 0:
             self.close()
 
@@ -386,7 +389,10 @@ class _Pieces:
         """Hand the file being written over, if any."""
         if self.output is not None:
             self.abandon()
-            self.done(self.folder / f"{self.number}.nq")
+            self.done(self._path())
+
+    def _path(self) -> Path:
+        return self.folder / f"{self.written}.nq"
 
     def abandon(self) -> None:
         """Close the file being written, if any, without handing it over."""

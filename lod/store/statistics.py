@@ -58,10 +58,11 @@ def statistics(store: ox.Store) -> Statistics:
     set of every term it has met: at 100,000 documents (10.4 million subjects) one such query alone
     peaked at 1.1 GB. The counts by class and by property keep a number per key and go on a thread
     of their own meanwhile: at 100,000 documents the six scans took 95 s one after another, the two
-    threads 49 s. A class's count is its ``rdf:type`` triples, each (subject, class) being in the
-    default graph once, which is its distinct subjects without a set of them (``COUNT(DISTINCT ?s)``
-    beside the distinct subjects took the build from 1.4 to 2.0 GB). The triples are the sum of the
-    counts by property (its own ``COUNT(*)`` scan took 15 s of those 95)."""
+    threads 49 s (51 s with the class count below, alone on the store). A class's count is its
+    ``rdf:type`` triples, each (subject, class) being in the default graph once, which is its
+    distinct subjects without a set of them (``COUNT(DISTINCT ?s)`` beside the distinct subjects
+    took the build from 1.4 to 2.0 GB). The triples are the sum of the counts by property (its own
+    ``COUNT(*)`` scan took 15 s of those 95)."""
     with ThreadPoolExecutor(1) as pool:
         grouped = pool.submit(lambda: (_counts(store, _PROPERTIES), _counts(store, _CLASSES), _links(store)))
         subjects = _number(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
